@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process'
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { electronBinary } from './drivers/electronDriver.ts'
+import type { DriverName } from './drivers/types.ts'
+import { CHROMIUM_PATH, E2E_CREDENTIALS, E2E_DATA_ROOT, ISSUED_TOKENS_FILE, ROOT } from './support/constants.ts'
+import { scanForSecrets } from './support/secretScan.ts'
+
+// Runs the same specs with every driver this machine can run, prints which ran and how many
+// scenarios passed, then scans everything the runs left behind for the test secret and tokens.
+
+interface Stats {
+  expected: number
+  unexpected: number
+  skipped: number
+  flaky: number
+}
+
+function runPlaywright(driver: DriverName): Promise<Stats> {
+  const log = createWriteStream(join(E2E_DATA_ROOT, `playwright-${driver}.log`))
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '-c', join(ROOT, 'e2e', 'playwright.config.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, E2E_DRIVER: driver },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout.on('data', (chunk: Buffer) => (process.stdout.write(chunk), log.write(chunk)))
+  child.stderr.on('data', (chunk: Buffer) => (process.stderr.write(chunk), log.write(chunk)))
+  return new Promise((resolve) => {
+    child.on('close', () => {
+      log.end()
+      const report = join(ROOT, 'test-results', `e2e-${driver}.json`)
+      if (!existsSync(report)) return resolve({ expected: 0, unexpected: 1, skipped: 0, flaky: 0 })
+      const { stats } = JSON.parse(readFileSync(report, 'utf8')) as { stats: Stats }
+      resolve(stats)
+    })
+  })
+}
+
+rmSync(E2E_DATA_ROOT, { recursive: true, force: true })
+rmSync(join(ROOT, 'test-results'), { recursive: true, force: true })
+mkdirSync(E2E_DATA_ROOT, { recursive: true })
+
+const drivers: DriverName[] = []
+const electron = electronBinary()
+if ('path' in electron) drivers.push('electron')
+else console.log(`E2E driver electron: not run here (${electron.missing}); it runs wherever an Electron binary is installed.`)
+if (existsSync(CHROMIUM_PATH)) drivers.push('browser')
+else console.log(`E2E driver browser: not run (no Chromium at ${CHROMIUM_PATH}; install Debian's chromium or set CHROMIUM_PATH).`)
+
+if (drivers.length === 0 || (process.env.CI && !drivers.includes('browser'))) {
+  console.error('E2E: no driver could run — refusing to report success without running a scenario.')
+  process.exit(1)
+}
+
+let passed = 0
+let failed = 0
+const summary: string[] = []
+for (const driver of drivers) {
+  const stats = await runPlaywright(driver)
+  passed += stats.expected + stats.flaky
+  failed += stats.unexpected
+  summary.push(`E2E driver ${driver}: ${stats.expected} scenarios passed, ${stats.unexpected} failed, ${stats.skipped} skipped`)
+  if (stats.skipped > 0) failed += stats.skipped // no silent skips
+}
+
+// Secret scan over data folders, history databases, logs and captured output.
+const tokens = existsSync(ISSUED_TOKENS_FILE) ? readFileSync(ISSUED_TOKENS_FILE, 'utf8').split('\n').filter(Boolean) : []
+const basic = Buffer.from(`${E2E_CREDENTIALS.clientId}:${E2E_CREDENTIALS.clientSecret}`).toString('base64')
+const scan = scanForSecrets(
+  E2E_DATA_ROOT,
+  [{ label: 'client secret', value: E2E_CREDENTIALS.clientSecret }, { label: 'basic credentials', value: basic }, ...tokens.map((value, i) => ({ label: `bearer token #${i + 1}`, value }))],
+  E2E_CREDENTIALS.clientId,
+)
+const scanFiles = scan.filesScanned
+const scanOk = scan.hits.length === 0 && tokens.length > 0 && scan.controlFiles.some((f) => f.includes('history.sqlite'))
+summary.push(
+  `Secret scan: ${scanFiles} files (${Math.round(scan.bytesScanned / 1024)} KiB) checked for the test secret and ${tokens.length} issued tokens: ${scan.hits.length} hits` +
+    (scanOk ? '' : scan.hits.length ? ` — ${scan.hits.map((h) => `${h.label} in ${h.file}`).join(', ')}` : ' — scan not meaningful: no tokens issued or the client id (positive control) was not found in any history database'),
+)
+if (scanOk) passed += 1
+else failed += 1
+
+console.log(`\n${summary.join('\n')}`)
+console.log(`e2e: ${passed} passed, ${failed} failed`)
+process.exit(failed === 0 ? 0 : 1)

@@ -1,0 +1,13 @@
+import { join } from 'node:path'
+
+// Values the E2E suite plants so the secret scan can look for them afterwards.
+export const ROOT = join(import.meta.dirname, '..', '..')
+export const E2E_DATA_ROOT = join(ROOT, '.e2e-data')
+export const ISSUED_TOKENS_FILE = join(E2E_DATA_ROOT, 'issued-tokens.txt')
+export const E2E_CREDENTIALS = {
+  clientId: 'IKIAE2E0000000000000000000000000000000001',
+  clientSecret: 'e2e-SECRET-must-never-leak-7f3a9c1d2b4e6f80',
+} as const
+/** One keychain service per run so tests never touch a real operator's entries. */
+export const E2E_KEYCHAIN_SERVICE = process.env.OTP_CONSOLE_KEYCHAIN_SERVICE ?? 'otp-enrollment-console-e2e'
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

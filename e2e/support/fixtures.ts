@@ -1,0 +1,45 @@
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { test as base, expect } from '@playwright/test'
+import { createCredentialVault } from '../../src/core/credentials/credentialVault.ts'
+import { createOsSecretStore } from '../../src/core/credentials/secretStore.ts'
+import { startTrainingServer } from '../../src/core/simulator/trainingServer.ts'
+import { launchBrowser } from '../drivers/browserDriver.ts'
+import { launchElectron } from '../drivers/electronDriver.ts'
+import type { AppHandle, DriverName } from '../drivers/types.ts'
+import { E2E_CREDENTIALS, E2E_DATA_ROOT, E2E_KEYCHAIN_SERVICE, ISSUED_TOKENS_FILE } from './constants.ts'
+
+export const DRIVER = (process.env.E2E_DRIVER ?? 'browser') as DriverName
+
+const recordToken = (token: string) => {
+  mkdirSync(E2E_DATA_ROOT, { recursive: true })
+  appendFileSync(ISSUED_TOKENS_FILE, `${token}\n`)
+}
+
+export interface CompatServer {
+  url: string
+  credentials: typeof E2E_CREDENTIALS
+}
+
+export const test = base.extend<{ app: AppHandle; compatServer: CompatServer }>({
+  // Each test gets its own data folder (history, settings, logs) and keychain entries.
+  app: async ({}, use, testInfo) => {
+    const dataDir = join(E2E_DATA_ROOT, DRIVER, testInfo.titlePath.slice(1).join('-').replace(/[^a-z0-9]+/gi, '-').toLowerCase())
+    rmSync(dataDir, { recursive: true, force: true })
+    mkdirSync(dataDir, { recursive: true })
+    const options = { dataDir, keychainService: E2E_KEYCHAIN_SERVICE, onTokenIssued: recordToken }
+    const app = DRIVER === 'electron' ? await launchElectron(options) : await launchBrowser(options)
+    await use(app)
+    await app.close()
+    const vault = createCredentialVault(createOsSecretStore(E2E_KEYCHAIN_SERVICE))
+    for (const env of ['sandbox', 'production', 'custom'] as const) await vault.delete(env)
+  },
+  // An Interswitch-compatible server on another port with credentials only the test knows.
+  compatServer: async ({}, use) => {
+    const server = await startTrainingServer({ credentials: [E2E_CREDENTIALS], onTokenIssued: recordToken })
+    await use({ url: server.url, credentials: E2E_CREDENTIALS })
+    await server.close()
+  },
+})
+
+export { expect }

@@ -1,0 +1,31 @@
+import type { Page } from '@playwright/test'
+import { expect } from './fixtures.ts'
+
+// Small UI steps shared by the specs. They act as an operator would: labels, buttons, text.
+
+let counter = 0
+/** A payment id no training rule reacts to (rules key on the last three digits). */
+export function plainPaymentId(): string {
+  counter += 1
+  return `${Date.now() % 1_000_000}${String(counter).padStart(2, '0')}1`
+}
+
+export async function fillEnrollForm(page: Page, values: { paymentId: string; phone: string; ref?: string }): Promise<void> {
+  await page.getByRole('link', { name: 'Enroll' }).click()
+  await page.getByLabel('Payment id').fill(values.paymentId)
+  await page.getByLabel('Mobile phone').fill(values.phone)
+  if (values.ref !== undefined) await page.getByLabel('Transaction reference').fill(values.ref)
+}
+
+export async function enroll(page: Page, values: { paymentId: string; phone: string; ref?: string }) {
+  await fillEnrollForm(page, values)
+  await page.getByRole('button', { name: 'Enroll card' }).click()
+  const result = page.getByTestId('enroll-result')
+  await expect(result).toBeVisible()
+  await expect(result).not.toHaveAttribute('data-outcome', '')
+  return result
+}
+
+export async function switchEnvironment(page: Page, label: string): Promise<void> {
+  await page.getByLabel('Environment').selectOption({ label })
+}

@@ -1,0 +1,90 @@
+import type { AttemptRecord } from '../shared/domain/attempt.ts'
+import { defaultTransactionRef } from '../shared/domain/enrollInput.ts'
+import { ENVIRONMENT_LABELS } from '../shared/domain/environments.ts'
+import { explainCode, explainHttpStatus } from '../shared/domain/errorCodes.ts'
+import { DEFAULT_SIGNATURE_METHOD, SIGNATURE_METHODS, type SignatureMethod } from '../shared/domain/signatureMethods.ts'
+import { EXIT, parse, UsageError } from './args.ts'
+import { openCore } from './openCore.ts'
+import type { Output } from './output.ts'
+
+export const ENROLL_USAGE = `npm run cli -- enroll --payment-id ID --phone NUMBER [--ref REF] [--env training|sandbox|production|custom]
+    [--base-url URL] [--passport-url URL] [--signature-method SHA1|SHA-256|SHA-512] [--data-dir DIR] [--json]
+    [--confirm-production ID]`
+
+const EXIT_BY_OUTCOME = { enrolled: EXIT.enrolled, rejected: EXIT.rejected, failed: EXIT.transport, unknown: EXIT.transport } as const
+
+function describe(record: AttemptRecord): string[] {
+  const lines = [`Attempt #${record.id}: ${record.outcome.toUpperCase()} (${ENVIRONMENT_LABELS[record.environment]}, payment ${record.paymentId}, ref ${record.transactionRef}, ${record.durationMs ?? '?'} ms)`]
+  for (const error of record.errors) {
+    const why = explainCode(error.code, error.message)
+    lines.push(`  ${error.code}: ${error.message}`, `    ${why.meaning}`, `    Next: ${why.nextStep}`)
+  }
+  if (record.outcome === 'failed' && record.httpStatus !== null && record.errors.length === 0) {
+    const why = explainHttpStatus(record.httpStatus)
+    lines.push(`  ${why.meaning}`, `  Next: ${why.nextStep}`)
+  }
+  if (record.failureReason) lines.push(`  ${record.failureReason}`)
+  if (record.outcome === 'unknown') lines.push('  Not retried automatically: check the payment before sending again.')
+  return lines
+}
+
+export async function enrollCommand(argv: string[], out: Output): Promise<number> {
+  const values = parse(argv, {
+    'payment-id': { type: 'string' },
+    phone: { type: 'string' },
+    ref: { type: 'string' },
+    env: { type: 'string' },
+    'base-url': { type: 'string' },
+    'passport-url': { type: 'string' },
+    'signature-method': { type: 'string' },
+    'data-dir': { type: 'string' },
+    'confirm-production': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  })
+  out.json = values.json === true
+  if (!values['payment-id'] || !values.phone) throw new UsageError(`enroll needs --payment-id and --phone.\nUsage: ${ENROLL_USAGE}`)
+  const method = values['signature-method'] ?? DEFAULT_SIGNATURE_METHOD
+  if (!(SIGNATURE_METHODS as readonly string[]).includes(method)) throw new UsageError(`--signature-method must be SHA1, SHA-256 or SHA-512 (got "${method}").`)
+
+  const opened = await openCore({
+    dataDir: values['data-dir'] ?? undefined,
+    env: values.env,
+    baseUrl: values['base-url'],
+    passportUrl: values['passport-url'],
+    needsTraining: true,
+  })
+  try {
+    const result = await opened.core.enrollService.enroll({
+      environment: opened.environment,
+      paymentId: values['payment-id'],
+      phone: values.phone,
+      transactionRef: values.ref ?? defaultTransactionRef(Date.now()),
+      signatureMethod: method as SignatureMethod,
+      productionConfirmation: values['confirm-production'],
+    })
+    if (!result.ok) {
+      const { error } = result
+      const hint = error.code === 'confirmation-required' && opened.environment === 'production' ? ' Pass --confirm-production with the payment id again.' : ''
+      out.error({ outcome: 'not-sent', error }, [`Not sent: ${error.message}${hint}`, ...Object.entries(error.fields ?? {}).map(([field, message]) => `  ${field}: ${message}`)])
+      return EXIT.usage
+    }
+    const record = result.value
+    out.result(
+      {
+        outcome: record.outcome,
+        httpStatus: record.httpStatus,
+        errors: record.errors.map((e) => ({ ...e, explanation: explainCode(e.code, e.message).meaning, nextStep: explainCode(e.code, e.message).nextStep })),
+        paymentId: record.paymentId,
+        transactionRef: record.transactionRef,
+        attemptId: record.id,
+        durationMs: record.durationMs,
+        environment: record.environment,
+        failureReason: record.failureReason,
+      },
+      describe(record),
+    )
+    return EXIT_BY_OUTCOME[record.outcome]
+  } finally {
+    await opened.close()
+  }
+}

@@ -1,0 +1,43 @@
+import { maskPhone } from '../shared/domain/phone.ts'
+import { parse, UsageError } from './args.ts'
+import { filterOptions, toFilter } from './filterArgs.ts'
+import { openCore } from './openCore.ts'
+import type { Output } from './output.ts'
+
+export const HISTORY_USAGE = `npm run cli -- history [--outcome enrolled,rejected,failed,unknown] [--code C] [--search TEXT]
+    [--since ISO] [--until ISO] [--env ENV] [--operator NAME] [--payment-id ID] [--limit N] [--data-dir DIR] [--json]`
+
+export async function historyCommand(argv: string[], out: Output): Promise<number> {
+  const values = parse(argv, { ...filterOptions, limit: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } })
+  out.json = values.json === true
+  const limit = values.limit === undefined ? 20 : Number(values.limit)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit takes a whole number from 1 to 500.')
+  const filter = toFilter(values)
+  const opened = await openCore({ dataDir: values['data-dir'] })
+  try {
+    const page = opened.core.history.page({ filter, limit })
+    const total = opened.core.history.count(filter)
+    const lines = page.rows.map((row) =>
+      [
+        new Date(row.startedAt).toISOString(),
+        `#${row.id}`,
+        row.environment.padEnd(10),
+        row.outcome.padEnd(8),
+        (row.errorCodes.join(',') || '-').padEnd(6),
+        String(row.httpStatus ?? '-').padEnd(4),
+        row.paymentId,
+        maskPhone(row.phone),
+        row.transactionRef,
+        `${row.durationMs ?? '?'} ms`,
+        row.operator,
+        row.channel,
+      ].join('  '),
+    )
+    lines.push(`${page.rows.length} of ${total} matching attempts shown.`)
+    // JSON keeps the stored phone: the CLI user reads their own history (exports mask it).
+    out.result({ total, rows: page.rows }, lines)
+    return 0
+  } finally {
+    await opened.close()
+  }
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs'
+import { hostname, userInfo } from 'node:os'
+import { join } from 'node:path'
+import { createAppCore, type AppCore } from '../core/app/appCore.ts'
+import { defaultDataDir, keychainService } from '../core/app/dataDir.ts'
+import { createFileEnrolledStore } from '../core/app/trainingState.ts'
+import { createOsSecretStore } from '../core/credentials/secretStore.ts'
+import { createDiagnosticLog } from '../core/log/diagnosticLog.ts'
+import type { Credentials } from '../core/protocol/types.ts'
+import { startTrainingServer } from '../core/simulator/trainingServer.ts'
+import { isEnvironmentId, normaliseBaseUrl, type EnvironmentEndpoints, type EnvironmentId } from '../shared/domain/environments.ts'
+import { UsageError } from './args.ts'
+
+export const appVersion: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+export interface CoreOptions {
+  dataDir?: string | undefined
+  env?: string | undefined
+  baseUrl?: string | undefined
+  passportUrl?: string | undefined
+  /** Start the built-in training server if the environment is Training. */
+  needsTraining?: boolean
+}
+
+export interface OpenedCore {
+  core: AppCore
+  environment: EnvironmentId
+  dataDir: string
+  logDir: string
+  close(): Promise<void>
+}
+
+/** OTP_CLIENT_ID and OTP_CLIENT_SECRET together replace the keychain (automation). */
+function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials | undefined {
+  const clientId = env.OTP_CLIENT_ID?.trim()
+  const clientSecret = env.OTP_CLIENT_SECRET
+  if (clientId && clientSecret) return { clientId, clientSecret }
+  if (clientId || clientSecret) throw new UsageError('Set both OTP_CLIENT_ID and OTP_CLIENT_SECRET, or neither (the keychain is used then).')
+  return undefined
+}
+
+function endpointsFrom(options: CoreOptions): EnvironmentEndpoints | undefined {
+  if (!options.baseUrl && !options.passportUrl) return undefined
+  for (const [flag, url] of [['--base-url', options.baseUrl], ['--passport-url', options.passportUrl]] as const) {
+    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError(`${flag} takes a full http:// or https:// URL (got "${url}").`)
+  }
+  const baseUrl = normaliseBaseUrl(options.baseUrl ?? options.passportUrl ?? '')
+  return { baseUrl, passportUrl: normaliseBaseUrl(options.passportUrl ?? baseUrl) }
+}
+
+export async function openCore(options: CoreOptions): Promise<OpenedCore> {
+  const dataDir = options.dataDir ?? defaultDataDir()
+  const endpointOverride = endpointsFrom(options)
+  if (options.env !== undefined && !isEnvironmentId(options.env)) {
+    throw new UsageError(`--env must be training, sandbox, production or custom (got "${options.env}").`)
+  }
+  // --base-url alone means Custom; otherwise the console's active environment.
+  let environment: EnvironmentId | undefined = options.env as EnvironmentId | undefined
+  if (endpointOverride && environment === 'training') throw new UsageError('--base-url cannot be combined with --env training.')
+  if (endpointOverride && !environment) environment = 'custom'
+
+  const logDir = join(dataDir, 'logs')
+  const logger = createDiagnosticLog({ dir: logDir, fileName: 'cli.log' })
+  const credentialOverride = credentialsFromEnv(process.env)
+  let training: Awaited<ReturnType<typeof startTrainingServer>> | undefined
+  const core = createAppCore({
+    dataDir,
+    fetch: (input, init) => fetch(input, init),
+    secretStore: createOsSecretStore(keychainService()),
+    logger,
+    operator: userInfo().username,
+    machine: hostname(),
+    appVersion,
+    channel: 'cli',
+    trainingUrl: () => training?.url,
+    credentialOverride,
+    endpointOverride,
+  })
+  environment ??= core.settings.read().activeEnvironment
+  if (environment === 'training' && options.needsTraining) {
+    training = await startTrainingServer({ enrolledStore: createFileEnrolledStore(join(dataDir, 'training-enrolled.json')) })
+  }
+  return {
+    core,
+    environment,
+    dataDir,
+    logDir,
+    async close() {
+      await training?.close()
+      core.close()
+      await logger.close()
+    },
+  }
+}

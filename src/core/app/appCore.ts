@@ -1,0 +1,131 @@
+import { randomBytes as nodeRandomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import type { Channel } from '../../shared/domain/attempt.ts'
+import { ENVIRONMENT_IDS, ENVIRONMENT_LABELS, TRAINING_CREDENTIALS, type EnvironmentEndpoints, type EnvironmentId } from '../../shared/domain/environments.ts'
+import type { EnvironmentsState, EnvironmentView } from '../../shared/ipc/contract.ts'
+import { fail } from '../../shared/ipc/result.ts'
+import { createAuditTrail } from '../audit/auditTrail.ts'
+import { createCredentialVault, type VaultEnvironment } from '../credentials/credentialVault.ts'
+import { KeychainUnavailableError, type SecretStore } from '../credentials/secretStore.ts'
+import { createEnrollService, type TargetResolution } from '../enroll/enrollService.ts'
+import { createHistoryStore } from '../history/historyStore.ts'
+import type { Logger } from '../log/logger.ts'
+import { createEnrollClient } from '../protocol/enrollClient.ts'
+import { createNonce } from '../protocol/nonce.ts'
+import { createTokenCache } from '../protocol/tokenCache.ts'
+import type { Credentials, FetchLike } from '../protocol/types.ts'
+import { createSettingsStore } from '../settings/settingsStore.ts'
+import { openDatabase } from '../storage/openDatabase.ts'
+
+export interface AppCoreOptions {
+  dataDir: string
+  fetch: FetchLike
+  secretStore: SecretStore
+  logger: Logger
+  operator: string
+  machine: string
+  appVersion: string
+  channel: Channel
+  /** URL of the running training server, when one runs in this process. */
+  trainingUrl: () => string | undefined
+  /** Credentials that override the keychain (the CLI's OTP_CLIENT_ID/OTP_CLIENT_SECRET). */
+  credentialOverride?: Credentials | undefined
+  /** Base URLs that override the settings for non-training environments (the CLI's --base-url). */
+  endpointOverride?: EnvironmentEndpoints | undefined
+  now?: () => number
+  randomBytes?: (size: number) => Uint8Array
+  timeoutMs?: number
+}
+
+export const HISTORY_FILE = 'history.sqlite'
+export const SETTINGS_FILE = 'settings.json'
+
+/**
+ * Everything the console and the CLI share, wired from plain modules: history and audit
+ * (one SQLite file), settings, the keychain vault and the enrollment service.
+ */
+export function createAppCore(options: AppCoreOptions) {
+  const now = options.now ?? Date.now
+  const db = openDatabase(join(options.dataDir, HISTORY_FILE))
+  const history = createHistoryStore(db)
+  const audit = createAuditTrail(db, { now, operator: options.operator, machine: options.machine, appVersion: options.appVersion })
+  const settings = createSettingsStore(join(options.dataDir, SETTINGS_FILE), now)
+  const vault = createCredentialVault(options.secretStore)
+  const tokens = createTokenCache({ fetch: options.fetch, now })
+  const client = createEnrollClient({
+    fetch: options.fetch,
+    now,
+    nonce: () => createNonce(options.randomBytes ?? nodeRandomBytes),
+    tokens,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  })
+
+  async function resolveTarget(environment: EnvironmentId): Promise<TargetResolution> {
+    if (environment === 'training') {
+      const url = options.trainingUrl()
+      if (!url) return { ok: false, result: fail('internal', 'The training server is not running.') }
+      return { ok: true, target: { baseUrl: url, passportUrl: url, credentials: TRAINING_CREDENTIALS } }
+    }
+    const endpoints = options.endpointOverride ?? settings.read().endpoints[environment]
+    let credentials = options.credentialOverride
+    if (!credentials) {
+      try {
+        credentials = await vault.get(environment)
+      } catch (error) {
+        if (error instanceof KeychainUnavailableError) return { ok: false, result: fail('keychain-unavailable', error.message) }
+        throw error
+      }
+    }
+    if (!credentials) {
+      return {
+        ok: false,
+        result: fail('missing-credentials', `No client id and secret are stored for ${ENVIRONMENT_LABELS[environment]}. Add them in Settings.`),
+      }
+    }
+    return { ok: true, target: { baseUrl: endpoints.baseUrl, passportUrl: endpoints.passportUrl, credentials } }
+  }
+
+  const enrollService = createEnrollService({
+    history,
+    audit,
+    client,
+    logger: options.logger,
+    now,
+    operator: options.operator,
+    appVersion: options.appVersion,
+    channel: options.channel,
+    resolveTarget,
+  })
+
+  async function environmentsState(): Promise<EnvironmentsState> {
+    const current = settings.read()
+    const keychain = await vault.probe()
+    const views: EnvironmentView[] = []
+    for (const id of ENVIRONMENT_IDS) {
+      if (id === 'training') {
+        const url = options.trainingUrl() ?? ''
+        views.push({ id, label: ENVIRONMENT_LABELS[id], baseUrl: url, passportUrl: url, editable: false, credentials: { stored: true, clientId: TRAINING_CREDENTIALS.clientId } })
+        continue
+      }
+      const credentials = keychain.available ? await vault.status(id as VaultEnvironment) : { stored: false, clientId: null }
+      views.push({ id, label: ENVIRONMENT_LABELS[id], ...current.endpoints[id], editable: true, credentials })
+    }
+    return { active: current.activeEnvironment, environments: views, keychain }
+  }
+
+  return {
+    history,
+    audit,
+    settings,
+    vault,
+    enrollService,
+    resolveTarget,
+    environmentsState,
+    dataDir: options.dataDir,
+    close() {
+      db.close()
+    },
+  }
+}
+
+export type AppCore = ReturnType<typeof createAppCore>

@@ -1,0 +1,59 @@
+import { basename } from 'node:path'
+import { release, type as osType } from 'node:os'
+import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import type { ExportProgress } from '../../shared/ipc/contract.ts'
+import { exportHistory } from '../export/exportHistory.ts'
+import type { AppCore } from './appCore.ts'
+
+export type ExportFormat = 'csv' | 'jsonl' | 'bundle'
+
+export interface ExportSliceOptions {
+  filter: HistoryFilter
+  format: ExportFormat
+  outPath: string
+  fullPhone: boolean
+  logDir: string
+  appVersion: string
+  signal?: AbortSignal | undefined
+  onProgress?: ((progress: ExportProgress) => void) | undefined
+}
+
+export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', jsonl: 'jsonl', bundle: 'zip' }
+
+/**
+ * Exports exactly what a history filter selects, for the console and the CLI alike, and
+ * records the export (with the full-phone choice) in the audit trail.
+ */
+export async function exportSlice(core: AppCore, options: ExportSliceOptions): Promise<{ rows: number; path: string }> {
+  const total = core.history.count(options.filter)
+  const state = await core.environmentsState()
+  const clockOffsets = state.environments.map((env) => ({ environment: env.id, clockOffsetMs: core.history.precheck('0', env.id).clockOffsetMs }))
+  const result = await exportHistory({
+    records: core.history.iterate(options.filter),
+    total,
+    format: options.format,
+    outPath: options.outPath,
+    fullPhone: options.fullPhone,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    bundle: {
+      logDir: options.logDir,
+      from: options.filter.from,
+      to: options.filter.to,
+      about: {
+        appVersion: options.appVersion,
+        os: { type: osType(), release: release(), platform: process.platform, arch: process.arch },
+        activeEnvironment: state.active,
+        environments: state.environments.map((env) => ({ id: env.id, label: env.label, baseUrl: env.baseUrl, passportUrl: env.passportUrl })),
+        clockOffsetsSeen: clockOffsets,
+        filter: options.filter,
+      },
+    },
+  })
+  core.audit.record({
+    action: 'export',
+    summary: `Exported ${result.rows} attempts as ${options.format.toUpperCase()} to ${basename(result.path)}${options.fullPhone ? ' with FULL phone numbers' : ' (phones masked)'}`,
+    details: { format: options.format, rows: result.rows, file: basename(result.path), fullPhone: options.fullPhone, filter: options.filter },
+  })
+  return result
+}

@@ -1,0 +1,178 @@
+import type { AttemptRecord, Channel } from '../../shared/domain/attempt.ts'
+import { validateEnrollInput, type EnrollInput } from '../../shared/domain/enrollInput.ts'
+import { ENROLL_PATH, ENVIRONMENT_LABELS, type EnvironmentId } from '../../shared/domain/environments.ts'
+import { maskPhone } from '../../shared/domain/phone.ts'
+import { fail, ok, type IpcResult } from '../../shared/ipc/result.ts'
+import type { AuditTrail } from '../audit/types.ts'
+import type { HistoryStore } from '../history/types.ts'
+import type { Logger } from '../log/logger.ts'
+import type { EnrollBody, EnrollCallResult, EnrollTarget } from '../protocol/types.ts'
+
+export interface EnrollCaller {
+  enroll(
+    target: EnrollTarget,
+    body: EnrollBody,
+    hooks?: { beforeSend?(requestHeaders: Record<string, string>, url: string): void },
+  ): Promise<EnrollCallResult>
+}
+
+export type TargetResolution = { ok: true; target: Omit<EnrollTarget, 'signatureMethod'> } | { ok: false; result: IpcResult<never> }
+
+export interface EnrollServiceDeps {
+  history: HistoryStore
+  audit: AuditTrail
+  client: EnrollCaller
+  logger: Logger
+  now: () => number
+  operator: string
+  appVersion: string
+  channel: Channel
+  /** Base URLs and credentials for an environment (keychain, env vars, training server). */
+  resolveTarget(environment: EnvironmentId): Promise<TargetResolution>
+}
+
+export interface EnrollRequest extends EnrollInput {
+  environment: EnvironmentId
+  productionConfirmation?: string | undefined
+  retryOf?: number | undefined
+  confirmRetry?: boolean | undefined
+}
+
+/**
+ * One enrollment, start to finish: validate, check the deliberate confirmations, write the
+ * attempt BEFORE sending (outcome `unknown` until completed, so a crash leaves a trace),
+ * send once, complete the record. Never retries after the request may have left.
+ */
+export function createEnrollService(deps: EnrollServiceDeps) {
+  // Payment ids with a request in flight: a double click must not send twice.
+  const inFlight = new Set<string>()
+
+  async function enroll(request: EnrollRequest): Promise<IpcResult<AttemptRecord>> {
+    const checked = validateEnrollInput(request)
+    if (!checked.ok) {
+      return fail('invalid-input', 'Some fields need attention before sending.', checked.errors as Record<string, string>)
+    }
+    const input = checked.value
+
+    if (request.environment === 'production' && request.productionConfirmation?.trim() !== input.paymentId) {
+      return fail('confirmation-required', 'Sending to Production needs the payment id typed a second time to confirm.')
+    }
+
+    if (request.retryOf !== undefined) {
+      const original = deps.history.get(request.retryOf)
+      if (!original) return fail('not-found', `Attempt #${request.retryOf} is not in the history.`)
+      if ((original.outcome === 'unknown' || original.outcome === 'enrolled') && !request.confirmRetry) {
+        return fail(
+          'confirmation-required',
+          original.outcome === 'enrolled'
+            ? `Attempt #${original.id} already enrolled this card. Confirm to send again.`
+            : `The outcome of attempt #${original.id} is unknown: the card may already be enrolled. Confirm to send again.`,
+        )
+      }
+    }
+
+    if (inFlight.has(input.paymentId)) {
+      return fail('busy', `An enrollment for payment ${input.paymentId} is already in progress.`)
+    }
+
+    const resolution = await deps.resolveTarget(request.environment)
+    if (!resolution.ok) return resolution.result
+    const target: EnrollTarget = { ...resolution.target, signatureMethod: input.signatureMethod }
+    const body: EnrollBody = { paymentId: input.paymentId, mobilePhoneNumber: input.mobilePhoneNumber, transactionRef: input.transactionRef }
+
+    inFlight.add(input.paymentId)
+    const startedAt = deps.now()
+    try {
+      const id = deps.history.begin({
+        startedAt,
+        environment: request.environment,
+        baseUrl: target.baseUrl,
+        channel: deps.channel,
+        operator: deps.operator,
+        appVersion: deps.appVersion,
+        clientId: target.credentials.clientId,
+        paymentId: body.paymentId,
+        phone: body.mobilePhoneNumber,
+        transactionRef: body.transactionRef,
+        signatureMethod: target.signatureMethod,
+        requestUrl: `${target.baseUrl}${ENROLL_PATH}`,
+        requestHeaders: {},
+        requestBody: JSON.stringify(body),
+        retryOf: request.retryOf ?? null,
+      })
+      deps.audit.record({
+        action: 'enroll.attempt',
+        summary: `Enrollment #${id} of payment ${body.paymentId} (ref ${body.transactionRef}) sent to ${ENVIRONMENT_LABELS[request.environment]}${request.retryOf ? `, retrying #${request.retryOf}` : ''}`,
+        details: {
+          attemptId: id,
+          environment: request.environment,
+          paymentId: body.paymentId,
+          phone: maskPhone(body.mobilePhoneNumber),
+          transactionRef: body.transactionRef,
+          retryOf: request.retryOf ?? null,
+        },
+      })
+      deps.logger.info('enroll.start', { attemptId: id, environment: request.environment, paymentId: body.paymentId, phone: body.mobilePhoneNumber })
+
+      let result: EnrollCallResult
+      let sending = false
+      try {
+        result = await deps.client.enroll(target, body, {
+          beforeSend(headers) {
+            sending = true
+            deps.history.markSending(id, headers)
+          },
+        })
+      } catch (error) {
+        // A defect in the client: if the request may have left, the outcome is unknown.
+        const reason = error instanceof Error ? error.message : String(error)
+        deps.logger.error('enroll.client-error', { attemptId: id, reason })
+        result = {
+          outcome: sending ? 'unknown' : 'failed',
+          httpStatus: null,
+          responseHeaders: null,
+          responseBody: null,
+          errors: [],
+          failureReason: sending
+            ? `The console hit an internal error after sending (${reason}); the card may or may not be enrolled.`
+            : `The console hit an internal error before sending (${reason}).`,
+          tokenMs: null,
+          requestMs: null,
+          clockOffsetMs: null,
+          requestHeaders: {},
+        }
+      }
+
+      const finishedAt = deps.now()
+      deps.history.complete(id, {
+        finishedAt,
+        httpStatus: result.httpStatus,
+        responseHeaders: result.responseHeaders,
+        responseBody: result.responseBody,
+        outcome: result.outcome,
+        errors: result.errors,
+        failureReason: result.failureReason,
+        tokenMs: result.tokenMs,
+        requestMs: result.requestMs,
+        durationMs: finishedAt - startedAt,
+        clockOffsetMs: result.clockOffsetMs,
+      })
+      deps.logger.info('enroll.done', {
+        attemptId: id,
+        outcome: result.outcome,
+        httpStatus: result.httpStatus,
+        codes: result.errors.map((e) => e.code),
+        durationMs: finishedAt - startedAt,
+      })
+      const record = deps.history.get(id)
+      if (!record) return fail('internal', `Attempt #${id} was written but cannot be read back.`)
+      return ok(record)
+    } finally {
+      inFlight.delete(input.paymentId)
+    }
+  }
+
+  return { enroll }
+}
+
+export type EnrollService = ReturnType<typeof createEnrollService>

@@ -1,0 +1,59 @@
+import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
+import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import type { EnrollPrecheck, HistoryPage, StatusStrip } from '../../shared/ipc/contract.ts'
+
+/** Fields known before anything is sent; the row is inserted with outcome `unknown`. */
+export type NewAttempt = Omit<
+  AttemptRecord,
+  | 'id'
+  | 'finishedAt'
+  | 'httpStatus'
+  | 'responseHeaders'
+  | 'responseBody'
+  | 'outcome'
+  | 'errors'
+  | 'failureReason'
+  | 'tokenMs'
+  | 'requestMs'
+  | 'durationMs'
+  | 'clockOffsetMs'
+>
+
+/** What is known once the attempt has ended (any way it ends). */
+export type AttemptCompletion = Pick<
+  AttemptRecord,
+  | 'finishedAt'
+  | 'httpStatus'
+  | 'responseHeaders'
+  | 'responseBody'
+  | 'outcome'
+  | 'errors'
+  | 'failureReason'
+  | 'tokenMs'
+  | 'requestMs'
+  | 'durationMs'
+  | 'clockOffsetMs'
+>
+
+/**
+ * The history of enrollment attempts, shared by the console and the CLI (one SQLite file).
+ * Every method is synchronous: node:sqlite is, and a write must be durable before the
+ * request it describes leaves the machine.
+ */
+export interface HistoryStore {
+  /** Inserts the attempt as `unknown` (finishedAt null) and returns its id. */
+  begin(attempt: NewAttempt): number
+  /** Records the non-secret headers of the request about to be sent (Timestamp, Nonce…). */
+  markSending(id: number, requestHeaders: Record<string, string>): void
+  complete(id: number, completion: AttemptCompletion): void
+  get(id: number): AttemptRecord | undefined
+  page(request: { filter: HistoryFilter; cursor?: string | undefined; limit: number }): HistoryPage
+  count(filter: HistoryFilter): number
+  /** All attempts for one payment id, oldest first. */
+  chain(paymentId: string): AttemptSummary[]
+  precheck(paymentId: string, environment: AttemptRecord['environment']): EnrollPrecheck
+  statusStrip(nowMs: number): StatusStrip
+  /** Streams every matching record in the filter's order, a batch at a time (for exports). */
+  iterate(filter: HistoryFilter, batchSize?: number): Iterable<AttemptRecord>
+  close(): void
+}

@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { z } from 'zod'
+import {
+  DEFAULT_ENDPOINTS,
+  ENVIRONMENT_IDS,
+  normaliseBaseUrl,
+  type EnvironmentEndpoints,
+  type EnvironmentId,
+} from '../../shared/domain/environments.ts'
+
+export type EditableEnvironment = keyof typeof DEFAULT_ENDPOINTS
+
+export interface Settings {
+  activeEnvironment: EnvironmentId
+  endpoints: Record<EditableEnvironment, EnvironmentEndpoints>
+}
+
+const endpointsSchema = z.object({ baseUrl: z.string().min(1), passportUrl: z.string().min(1) })
+const fileSchema = z.object({
+  activeEnvironment: z.enum(ENVIRONMENT_IDS).catch('training'),
+  endpoints: z
+    .object({
+      sandbox: endpointsSchema.catch(DEFAULT_ENDPOINTS.sandbox),
+      production: endpointsSchema.catch(DEFAULT_ENDPOINTS.production),
+      custom: endpointsSchema.catch(DEFAULT_ENDPOINTS.custom),
+    })
+    .partial()
+    .catch({}),
+})
+
+export function defaultSettings(): Settings {
+  return { activeEnvironment: 'training', endpoints: structuredClone(DEFAULT_ENDPOINTS) }
+}
+
+export interface SettingsStore {
+  read(): Settings
+  setActive(id: EnvironmentId): Settings
+  setEndpoints(id: EditableEnvironment, endpoints: EnvironmentEndpoints): Settings
+}
+
+/**
+ * Non-secret settings as a small JSON file in the data folder (credentials live in the
+ * keychain). Writes go to a temp file and are renamed, so a crash never leaves half a file;
+ * a file that cannot be read is kept aside as `.unreadable-<time>` rather than overwritten.
+ */
+export function createSettingsStore(path: string, now: () => number = Date.now): SettingsStore {
+  let cached: Settings | undefined
+
+  function load(): Settings {
+    if (!existsSync(path)) return defaultSettings()
+    try {
+      const parsed = fileSchema.parse(JSON.parse(readFileSync(path, 'utf8')))
+      return { activeEnvironment: parsed.activeEnvironment, endpoints: { ...DEFAULT_ENDPOINTS, ...parsed.endpoints } }
+    } catch {
+      renameSync(path, `${path}.unreadable-${now()}`)
+      return defaultSettings()
+    }
+  }
+
+  function save(settings: Settings): Settings {
+    mkdirSync(dirname(path), { recursive: true })
+    const temp = `${path}.${process.pid}.tmp`
+    writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 })
+    renameSync(temp, path)
+    cached = settings
+    return settings
+  }
+
+  const read = () => (cached ??= load())
+
+  return {
+    read,
+    setActive: (id) => save({ ...read(), activeEnvironment: id }),
+    setEndpoints: (id, endpoints) =>
+      save({
+        ...read(),
+        endpoints: { ...read().endpoints, [id]: { baseUrl: normaliseBaseUrl(endpoints.baseUrl), passportUrl: normaliseBaseUrl(endpoints.passportUrl) } },
+      }),
+  }
+}

@@ -1,0 +1,18 @@
+import { dialog, shell, type BrowserWindow } from 'electron'
+import type { HostPlatform } from '../ipc/context.ts'
+
+export function electronHost(window: () => BrowserWindow | undefined): HostPlatform {
+  return {
+    async chooseSavePath({ defaultName, filterName, extensions }) {
+      const options = { defaultPath: defaultName, filters: [{ name: filterName, extensions }], properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] }
+      const main = window()
+      const result = main ? await dialog.showSaveDialog(main, options) : await dialog.showSaveDialog(options)
+      return result.canceled ? undefined : result.filePath
+    },
+    showInFolder: (path) => shell.showItemInFolder(path),
+    async openFolder(path) {
+      const error = await shell.openPath(path)
+      if (error) throw new Error(error)
+    },
+  }
+}

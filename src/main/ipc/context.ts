@@ -1,0 +1,27 @@
+import type { AppCore } from '../../core/app/appCore.ts'
+import type { Logger } from '../../core/log/logger.ts'
+import type { AppInfo, IpcMethod, IpcParsedRequest, IpcResponses } from '../../shared/ipc/contract.ts'
+import type { IpcResult } from '../../shared/ipc/result.ts'
+
+/** What the OS offers the handlers; Electron's dialog/shell in the app, stubs at that boundary in E2E. */
+export interface HostPlatform {
+  /** Native save dialog; undefined when the operator cancels. */
+  chooseSavePath(options: { defaultName: string; filterName: string; extensions: string[] }): Promise<string | undefined>
+  showInFolder(path: string): void
+  openFolder(path: string): Promise<void>
+}
+
+export interface MainContext {
+  core: AppCore
+  appInfo: AppInfo
+  host: HostPlatform
+  logger: Logger
+  /** Pushes an event to the renderer (export progress). */
+  emit(channel: string, payload: unknown): void
+  /** Where the diagnostic log files are, for support bundles. */
+  logDir: string
+  trainingUrl(): string | undefined
+}
+
+export type Handler<M extends IpcMethod> = (request: IpcParsedRequest<M>) => Promise<IpcResult<IpcResponses[M]>>
+export type HandlerMap = { [M in IpcMethod]: Handler<M> }

@@ -1,0 +1,44 @@
+import { KeychainUnavailableError } from '../../core/credentials/secretStore.ts'
+import { ENVIRONMENT_LABELS } from '../../shared/domain/environments.ts'
+import { fail, ok, type IpcResult } from '../../shared/ipc/result.ts'
+import type { HandlerMap, MainContext } from './context.ts'
+
+/** Keychain failures become a typed answer; anything else is a defect and propagates. */
+async function keychain<T>(work: () => Promise<IpcResult<T>>): Promise<IpcResult<T>> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof KeychainUnavailableError) return fail('keychain-unavailable', error.message)
+    throw error
+  }
+}
+
+export function credentialHandlers(ctx: MainContext): Pick<HandlerMap, 'setCredentials' | 'deleteCredentials'> {
+  const { core } = ctx
+  return {
+    setCredentials: ({ environment, clientId, clientSecret }) =>
+      keychain(async () => {
+        const how = await core.vault.set(environment, { clientId, clientSecret })
+        // The audit names the client id, never the secret.
+        core.audit.record({
+          action: how === 'replaced' ? 'credentials.replace' : 'credentials.set',
+          summary: `${how === 'replaced' ? 'Replaced' : 'Stored'} credentials for ${ENVIRONMENT_LABELS[environment]} (client id ${clientId.trim()})`,
+          details: { environment, clientId: clientId.trim() },
+        })
+        ctx.logger.info('credentials.' + how, { environment })
+        return ok(await core.environmentsState())
+      }),
+    deleteCredentials: ({ environment }) =>
+      keychain(async () => {
+        const existed = await core.vault.delete(environment)
+        if (existed) {
+          core.audit.record({
+            action: 'credentials.delete',
+            summary: `Deleted credentials for ${ENVIRONMENT_LABELS[environment]}`,
+            details: { environment },
+          })
+        }
+        return ok(await core.environmentsState())
+      }),
+  }
+}

@@ -1,0 +1,69 @@
+import type { z } from 'zod'
+import type { Logger } from '../../core/log/logger.ts'
+import { ipcContract, type IpcMethod } from '../../shared/ipc/contract.ts'
+import { fail, type IpcResult } from '../../shared/ipc/result.ts'
+import type { HandlerMap } from './context.ts'
+
+export type Dispatch = (channel: string, payload: unknown, senderUrl: string | undefined) => Promise<IpcResult<unknown>>
+
+const methodByChannel = new Map<string, IpcMethod>(
+  (Object.keys(ipcContract) as IpcMethod[]).map((method) => [ipcContract[method].channel, method]),
+)
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || 'request'
+    fields[key] ??= issue.message
+  }
+  return fields
+}
+
+/**
+ * The one door into main: the sender must be the app's own page, the channel must be in the
+ * contract, and the payload must pass its schema before a handler sees it. Handlers answer
+ * with results; an unexpected throw becomes `internal` with a message free of details.
+ */
+export function createDispatch(handlers: HandlerMap, isTrustedSender: (url: string | undefined) => boolean, logger: Logger): Dispatch {
+  return async (channel, payload, senderUrl) => {
+    if (!isTrustedSender(senderUrl)) {
+      logger.warn('ipc.rejected-sender', { channel, senderUrl })
+      return fail('forbidden', 'This call did not come from the console’s own window.')
+    }
+    const method = methodByChannel.get(channel)
+    if (!method) return fail('invalid-input', `Unknown request ${channel}.`)
+    const parsed = ipcContract[method].request.safeParse(payload)
+    if (!parsed.success) {
+      const fields = fieldErrors(parsed.error)
+      return fail('invalid-input', Object.values(fields)[0] ?? 'The request was not valid.', fields)
+    }
+    try {
+      const handler = handlers[method] as (request: unknown) => Promise<IpcResult<unknown>>
+      return await handler(parsed.data)
+    } catch (error) {
+      logger.error('ipc.handler-failed', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
+      return fail('internal', 'Something went wrong inside the console. The diagnostic log has the details.')
+    }
+  }
+}
+
+/**
+ * Trusted senders: the packaged renderer's index.html (file://) or, in development, the
+ * electron-vite dev server origin. Anything else (an iframe, a navigated page) is refused.
+ */
+export function createSenderCheck(allowed: { fileUrl?: string | undefined; devOrigin?: string | undefined }) {
+  return (url: string | undefined): boolean => {
+    if (!url) return false
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch {
+      return false
+    }
+    if (allowed.fileUrl && parsed.protocol === 'file:') {
+      return `${parsed.protocol}//${parsed.host}${parsed.pathname}` === allowed.fileUrl
+    }
+    if (allowed.devOrigin) return parsed.origin === allowed.devOrigin
+    return false
+  }
+}

@@ -1,0 +1,55 @@
+import { EXPORT_EXTENSIONS, exportSlice } from '../../core/app/exportSlice.ts'
+import { ipcEvents } from '../../shared/ipc/contract.ts'
+import { fail, ok } from '../../shared/ipc/result.ts'
+import type { HandlerMap, MainContext } from './context.ts'
+
+const FILTER_NAMES = { csv: 'CSV (Excel, LibreOffice)', jsonl: 'JSON Lines', bundle: 'Support bundle (zip)' } as const
+
+export function exportHandlers(ctx: MainContext): Pick<HandlerMap, 'exportHistory' | 'cancelExport' | 'showInFolder'> {
+  let running: AbortController | undefined
+  // Paths this session exported to: the only ones "Show in folder" will reveal.
+  const exported = new Set<string>()
+
+  return {
+    exportHistory: async ({ filter, format, fullPhone }) => {
+      if (running) return fail('busy', 'An export is already running.')
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
+      const outPath = await ctx.host.chooseSavePath({
+        defaultName: `otp-enrollments-${stamp}.${EXPORT_EXTENSIONS[format]}`,
+        filterName: FILTER_NAMES[format],
+        extensions: [EXPORT_EXTENSIONS[format]],
+      })
+      if (!outPath) return ok({ cancelled: true as const })
+      running = new AbortController()
+      try {
+        const result = await exportSlice(ctx.core, {
+          filter,
+          format,
+          outPath,
+          fullPhone,
+          logDir: ctx.logDir,
+          appVersion: ctx.appInfo.version,
+          signal: running.signal,
+          onProgress: (progress) => ctx.emit(ipcEvents.exportProgress, progress),
+        })
+        exported.add(result.path)
+        ctx.logger.info('export.done', { format, rows: result.rows, fullPhone })
+        return ok(result)
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AbortError') return ok({ cancelled: true as const })
+        throw error
+      } finally {
+        running = undefined
+      }
+    },
+    cancelExport: async () => {
+      running?.abort()
+      return ok(null)
+    },
+    showInFolder: async ({ path }) => {
+      if (!exported.has(path)) return fail('not-found', 'Only files exported in this session can be shown.')
+      ctx.host.showInFolder(path)
+      return ok(null)
+    },
+  }
+}

@@ -1,0 +1,21 @@
+import { appHandlers } from './appHandlers.ts'
+import { auditHandlers } from './auditHandlers.ts'
+import type { HandlerMap, MainContext } from './context.ts'
+import { credentialHandlers } from './credentialHandlers.ts'
+import { enrollHandlers } from './enrollHandlers.ts'
+import { environmentHandlers } from './environmentHandlers.ts'
+import { exportHandlers } from './exportHandlers.ts'
+import { historyHandlers } from './historyHandlers.ts'
+
+/** Every contract method's handler, one file per domain. */
+export function createHandlers(ctx: MainContext): HandlerMap {
+  return {
+    ...appHandlers(ctx),
+    ...environmentHandlers(ctx),
+    ...credentialHandlers(ctx),
+    ...enrollHandlers(ctx),
+    ...historyHandlers(ctx),
+    ...exportHandlers(ctx),
+    ...auditHandlers(ctx),
+  }
+}

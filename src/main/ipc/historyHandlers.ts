@@ -1,0 +1,24 @@
+import { attemptDetail } from '../../core/enroll/attemptDetail.ts'
+import { fail, ok } from '../../shared/ipc/result.ts'
+import type { HandlerMap, MainContext } from './context.ts'
+
+export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistory' | 'countHistory' | 'getAttempt' | 'getStatusStrip'> {
+  const { history } = ctx.core
+  return {
+    queryHistory: async (request) => {
+      try {
+        return ok(history.page(request))
+      } catch (error) {
+        // A cursor from an older query shape is the only expected failure here.
+        if (error instanceof Error && /cursor/i.test(error.message)) return fail('invalid-input', 'That page link is no longer valid; start from the first page.')
+        throw error
+      }
+    },
+    countHistory: async ({ filter }) => ok({ total: history.count(filter) }),
+    getAttempt: async ({ id }) => {
+      const detail = attemptDetail(history, id)
+      return detail ? ok(detail) : fail('not-found', `Attempt #${id} is not in the history.`)
+    },
+    getStatusStrip: async () => ok(history.statusStrip(Date.now())),
+  }
+}

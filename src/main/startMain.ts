@@ -1,0 +1,75 @@
+import { hostname, userInfo } from 'node:os'
+import { join } from 'node:path'
+import { createAppCore } from '../core/app/appCore.ts'
+import { createFileEnrolledStore } from '../core/app/trainingState.ts'
+import type { SecretStore } from '../core/credentials/secretStore.ts'
+import { createDiagnosticLog } from '../core/log/diagnosticLog.ts'
+import type { FetchLike } from '../core/protocol/types.ts'
+import { startTrainingServer } from '../core/simulator/trainingServer.ts'
+import type { AppInfo } from '../shared/ipc/contract.ts'
+import type { HostPlatform, MainContext } from './ipc/context.ts'
+import { createDispatch, type Dispatch } from './ipc/dispatch.ts'
+import { createHandlers } from './ipc/handlers.ts'
+
+export interface StartMainOptions {
+  dataDir: string
+  appVersion: string
+  fetch: FetchLike
+  secretStore: SecretStore
+  host: HostPlatform
+  emit: (channel: string, payload: unknown) => void
+  isTrustedSender: (url: string | undefined) => boolean
+  /** Test hooks for the built-in training server (the E2E suite records issued tokens). */
+  training?: { onTokenIssued?: ((token: string) => void) | undefined }
+}
+
+export interface MainRuntime {
+  dispatch: Dispatch
+  context: MainContext
+  trainingUrl: string
+  close(): Promise<void>
+}
+
+/**
+ * Everything the Electron main process runs, minus Electron: the diagnostic log, the training
+ * server, the core and the IPC handlers behind one dispatch function. The app's entry and the
+ * E2E browser driver both start the main side through here.
+ */
+export async function startMain(options: StartMainOptions): Promise<MainRuntime> {
+  const logDir = join(options.dataDir, 'logs')
+  const logger = createDiagnosticLog({ dir: logDir })
+  const training = await startTrainingServer({
+    enrolledStore: createFileEnrolledStore(join(options.dataDir, 'training-enrolled.json')),
+    ...(options.training?.onTokenIssued ? { onTokenIssued: options.training.onTokenIssued } : {}),
+  })
+  const appInfo: AppInfo = {
+    version: options.appVersion,
+    operator: userInfo().username,
+    machine: hostname(),
+    platform: `${process.platform} ${process.arch}`,
+    logDir,
+  }
+  const core = createAppCore({
+    dataDir: options.dataDir,
+    fetch: options.fetch,
+    secretStore: options.secretStore,
+    logger,
+    operator: appInfo.operator,
+    machine: appInfo.machine,
+    appVersion: appInfo.version,
+    channel: 'console',
+    trainingUrl: () => training.url,
+  })
+  const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url }
+  logger.info('main.started', { version: appInfo.version, training: training.url })
+  return {
+    dispatch: createDispatch(createHandlers(context), options.isTrustedSender, logger),
+    context,
+    trainingUrl: training.url,
+    async close() {
+      await training.close()
+      core.close()
+      await logger.close()
+    },
+  }
+}

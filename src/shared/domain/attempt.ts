@@ -1,0 +1,71 @@
+import type { EnvironmentId } from './environments.ts'
+import type { Outcome } from './outcome.ts'
+import type { SignatureMethod } from './signatureMethods.ts'
+
+export type Channel = 'console' | 'cli'
+
+export interface ApiError {
+  code: string
+  message: string
+}
+
+/**
+ * One enrollment attempt as stored in history. Written before the request is sent (outcome
+ * `unknown`, finishedAt null) and completed after, so a crash leaves an `unknown` row.
+ * Never holds the client secret, the bearer token or the Signature value.
+ */
+export interface AttemptRecord {
+  id: number
+  startedAt: number // ms since epoch
+  finishedAt: number | null
+  environment: EnvironmentId
+  baseUrl: string
+  channel: Channel
+  operator: string
+  appVersion: string
+  clientId: string
+  paymentId: string
+  phone: string // MSISDN
+  transactionRef: string
+  signatureMethod: SignatureMethod
+  /** Full URL the request went to. */
+  requestUrl: string
+  /** Non-secret request headers only: Content-Type, Timestamp, Nonce, SignatureMethod, AuthKeyVersion. */
+  requestHeaders: Record<string, string>
+  requestBody: string
+  httpStatus: number | null
+  responseHeaders: Record<string, string> | null
+  responseBody: string | null
+  outcome: Outcome
+  errors: ApiError[]
+  /** Why a `failed`/`unknown` attempt got no usable answer, in plain words. */
+  failureReason: string | null
+  tokenMs: number | null
+  requestMs: number | null
+  durationMs: number | null
+  /** Server clock minus local clock (ms), read from the response Date header. */
+  clockOffsetMs: number | null
+  /** The attempt this one retried, if any. */
+  retryOf: number | null
+}
+
+/** What a history list row needs; the detail view fetches the full record. */
+export type AttemptSummary = Pick<
+  AttemptRecord,
+  | 'id'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'environment'
+  | 'channel'
+  | 'operator'
+  | 'paymentId'
+  | 'phone'
+  | 'transactionRef'
+  | 'outcome'
+  | 'httpStatus'
+  | 'durationMs'
+  | 'retryOf'
+> & { errorCodes: string[] }
+
+/** Non-secret headers kept in history; anything else is dropped before storing. */
+export const STORED_REQUEST_HEADERS = ['Content-Type', 'Timestamp', 'Nonce', 'SignatureMethod', 'AuthKeyVersion'] as const

@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { ENVIRONMENT_IDS } from './environments.ts'
+import { OUTCOMES } from './outcome.ts'
+
+// One filter shape for the History view (kept in the route's query string), the CLI's
+// `history`/`export` flags and the store's query module.
+
+export const historyFilterSchema = z.object({
+  outcome: z.array(z.enum(OUTCOMES)).optional(),
+  code: z.string().trim().min(1).max(16).optional(),
+  environment: z.array(z.enum(ENVIRONMENT_IDS)).optional(),
+  operator: z.string().trim().min(1).max(128).optional(),
+  /** Inclusive lower bound, ms since epoch. */
+  from: z.number().int().nonnegative().optional(),
+  /** Exclusive upper bound, ms since epoch. */
+  to: z.number().int().nonnegative().optional(),
+  /** Free text: payment id, reference, or phone digits (local `0803…` form allowed). */
+  search: z.string().trim().min(1).max(64).optional(),
+  paymentId: z.string().regex(/^\d+$/).optional(),
+  sort: z.enum(['time-desc', 'time-asc', 'latency-desc', 'latency-asc']).optional(),
+})
+export type HistoryFilter = z.infer<typeof historyFilterSchema>
+
+/** Opaque keyset cursor: paging stays free of gaps and repeats while new attempts arrive. */
+export const historyCursorSchema = z.string().max(200)
+
+export const historyPageRequestSchema = z.object({
+  filter: historyFilterSchema,
+  cursor: historyCursorSchema.optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+})
+export type HistoryPageRequest = z.input<typeof historyPageRequestSchema>
