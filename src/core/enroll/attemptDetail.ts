@@ -1,14 +1,11 @@
 import type { AttemptDetail } from '../../shared/ipc/contract.ts'
 import type { HistoryStore } from '../history/types.ts'
-import { buildCipher } from '../protocol/signer.ts'
-
-/** Stands where the client secret was in the cipher shown to operators. */
-export const SECRET_MASK = '<client secret>'
+import { encodeCipherUrl, maskedCipher } from '../protocol/signer.ts'
 
 /**
  * A stored attempt with what a troubleshooter needs next to it: the attempts for the same
  * payment, and the exact cipher that was hashed — rebuilt from the stored non-secret parts,
- * with the secret replaced by a placeholder — so an E26 can be diagnosed without guessing.
+ * with the secret replaced by a mask — so an E26 can be diagnosed without guessing.
  */
 export function attemptDetail(history: HistoryStore, id: number): AttemptDetail | undefined {
   const record = history.get(id)
@@ -18,7 +15,7 @@ export function attemptDetail(history: HistoryStore, id: number): AttemptDetail 
   return {
     record,
     chain: history.chain(record.paymentId),
-    cipher: buildCipher({ method: 'POST', url: record.requestUrl, timestamp, nonce, clientId: record.clientId, clientSecret: SECRET_MASK }),
-    encodedUrl: encodeURIComponent(record.requestUrl),
+    cipher: maskedCipher({ method: 'POST', url: record.requestUrl, timestamp, nonce, clientId: record.clientId }),
+    encodedUrl: encodeCipherUrl(record.requestUrl),
   }
 }

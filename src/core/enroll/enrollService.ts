@@ -119,8 +119,8 @@ export function createEnrollService(deps: EnrollServiceDeps) {
       try {
         result = await deps.client.enroll(target, body, {
           beforeSend(headers) {
-            sending = true
             deps.history.markSending(id, headers)
+            sending = true
           },
         })
       } catch (error) {
