@@ -37,6 +37,7 @@ function runPlaywright(driver: DriverName): Promise<Stats> {
 }
 
 rmSync(E2E_DATA_ROOT, { recursive: true, force: true })
+rmSync(ISSUED_TOKENS_FILE, { force: true })
 rmSync(join(ROOT, 'test-results'), { recursive: true, force: true })
 mkdirSync(E2E_DATA_ROOT, { recursive: true })
 

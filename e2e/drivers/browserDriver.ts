@@ -43,7 +43,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
   })
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
   let nextSavePath: string | undefined
-  let page: Page
+  const page: Page = await context.newPage()
   const revealed: string[] = []
 
   const host: HostPlatform = {
@@ -63,14 +63,13 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
       fetch: (input, init) => fetch(input, init),
       secretStore: createOsSecretStore(options.keychainService),
       host,
-      emit: (channel, payload) => void page?.evaluate(([c, p]) => (window as unknown as { __otpEmit(c: unknown, p: unknown): void }).__otpEmit(c, p), [channel, payload] as const).catch(() => {}),
+      emit: (channel, payload) => void page.evaluate(([c, p]) => (window as unknown as { __otpEmit(c: unknown, p: unknown): void }).__otpEmit(c, p), [channel, payload] as const).catch(() => {}),
       isTrustedSender: createSenderCheck({ devOrigin: site.origin }),
       training: { onTokenIssued: options.onTokenIssued },
     })
   }
 
   let runtime = await start()
-  page = await context.newPage()
   // The sender URL is the calling frame's own URL, so the main-side sender check is exercised.
   await page.exposeBinding('__otpIpcInvoke', (source, channel: string, payload: unknown) => runtime.dispatch(channel, payload, source.frame.url()))
   await page.addInitScript({ content: preloadShim(preloadSource) })
@@ -78,9 +77,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
 
   return {
     driver: 'browser',
-    get page() {
-      return page
-    },
+    page,
     dataDir: options.dataDir,
     async restart() {
       await runtime.close()

@@ -20,11 +20,12 @@ export function electronBinary(): { path: string } | { missing: string } {
 export async function launchElectron(options: LaunchOptions): Promise<AppHandle> {
   const binary = electronBinary()
   if (!('path' in binary)) throw new Error(`Electron driver unavailable: ${binary.missing}`)
+  const executablePath = binary.path
   const logFile = join(options.dataDir, 'electron-output.log')
 
   async function start(): Promise<ElectronApplication> {
     const app = await _electron.launch({
-      executablePath: binary.path,
+      executablePath,
       args: [join(ROOT, 'out', 'main', 'index.js'), ...(process.env.CI ? ['--no-sandbox'] : [])],
       env: { ...process.env, OTP_CONSOLE_DATA_DIR: options.dataDir, OTP_CONSOLE_KEYCHAIN_SERVICE: options.keychainService } as Record<string, string>,
     })

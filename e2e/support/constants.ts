@@ -3,7 +3,8 @@ import { join } from 'node:path'
 // Values the E2E suite plants so the secret scan can look for them afterwards.
 export const ROOT = join(import.meta.dirname, '..', '..')
 export const E2E_DATA_ROOT = join(ROOT, '.e2e-data')
-export const ISSUED_TOKENS_FILE = join(E2E_DATA_ROOT, 'issued-tokens.txt')
+/** Kept outside E2E_DATA_ROOT: the scan reads this list, it must not find the list itself. */
+export const ISSUED_TOKENS_FILE = join(ROOT, '.e2e-tokens', 'issued-tokens.txt')
 export const E2E_CREDENTIALS = {
   clientId: 'IKIAE2E0000000000000000000000000000000001',
   clientSecret: 'e2e-SECRET-must-never-leak-7f3a9c1d2b4e6f80',

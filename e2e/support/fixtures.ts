@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { test as base, expect } from '@playwright/test'
 import { createCredentialVault } from '../../src/core/credentials/credentialVault.ts'
 import { createOsSecretStore } from '../../src/core/credentials/secretStore.ts'
@@ -12,7 +12,7 @@ import { E2E_CREDENTIALS, E2E_DATA_ROOT, E2E_KEYCHAIN_SERVICE, ISSUED_TOKENS_FIL
 export const DRIVER = (process.env.E2E_DRIVER ?? 'browser') as DriverName
 
 const recordToken = (token: string) => {
-  mkdirSync(E2E_DATA_ROOT, { recursive: true })
+  mkdirSync(dirname(ISSUED_TOKENS_FILE), { recursive: true })
   appendFileSync(ISSUED_TOKENS_FILE, `${token}\n`)
 }
 

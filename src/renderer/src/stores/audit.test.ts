@@ -1,0 +1,40 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { AuditEntry } from '../../../shared/ipc/contract.ts'
+import { installBridge } from '../api/bridge.ts'
+import { AUDIT_PAGE, useAuditStore } from './audit.ts'
+import { fakeBridge } from './fakeBridge.test-helpers.ts'
+
+const entry = (seq: number): AuditEntry => ({ seq, at: seq, operator: 'ada', machine: 'm', appVersion: '0.1.0', action: 'export', summary: `#${seq}`, details: {}, prevHash: '', hash: '' })
+
+describe('audit store', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+
+  it('lists newest first and pages backwards with beforeSeq until the start', async () => {
+    const all = Array.from({ length: 150 }, (_, i) => entry(i + 1))
+    const fake = fakeBridge({
+      listAudit: (r) => {
+        const { beforeSeq, limit } = r as { beforeSeq?: number; limit: number }
+        const page = all.filter((e) => beforeSeq === undefined || e.seq < beforeSeq).sort((a, b) => b.seq - a.seq).slice(0, limit)
+        return { ok: true, value: page }
+      },
+    })
+    installBridge(fake.bridge)
+    const store = useAuditStore()
+    await store.load()
+    expect(store.entries).toHaveLength(AUDIT_PAGE)
+    expect(store.entries[0]?.seq).toBe(150)
+    expect(store.hasMore).toBe(true)
+    await store.loadMore()
+    expect(fake.callsOf('listAudit')[1]?.request).toEqual({ beforeSeq: 51, limit: AUDIT_PAGE })
+    expect(store.entries.map((e) => e.seq).at(-1)).toBe(1)
+    expect(store.hasMore).toBe(false)
+  })
+
+  it('keeps the verification result, broken or not', async () => {
+    installBridge(fakeBridge({ verifyAudit: () => ({ ok: true, value: { ok: false, total: 9, verifiedUpTo: 4, brokenAt: { seq: 5, reason: 'hash mismatch' } } }) }).bridge)
+    const store = useAuditStore()
+    await store.verify()
+    expect(store.verification?.brokenAt).toEqual({ seq: 5, reason: 'hash mismatch' })
+  })
+})

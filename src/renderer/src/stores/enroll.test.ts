@@ -1,0 +1,158 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { AttemptRecord, AttemptSummary } from '../../../shared/domain/attempt.ts'
+import type { IpcResult } from '../../../shared/ipc/result.ts'
+import { installBridge } from '../api/bridge.ts'
+import { sampleRecord } from '../lib/fixtures.test-helpers.ts'
+import { useEnrollStore } from './enroll.ts'
+import { useEnvironmentStore } from './environment.ts'
+import { deferred, fakeBridge } from './fakeBridge.test-helpers.ts'
+
+const risky: AttemptSummary = {
+  id: 7,
+  startedAt: 1,
+  finishedAt: null,
+  environment: 'training',
+  channel: 'console',
+  operator: 'ada',
+  paymentId: '266274',
+  phone: '2348031234567',
+  transactionRef: 'JB-1-Enrol',
+  outcome: 'unknown',
+  httpStatus: null,
+  durationMs: null,
+  retryOf: null,
+  errorCodes: [],
+}
+
+async function setup(fake: ReturnType<typeof fakeBridge>, active: 'training' | 'production' = 'training') {
+  installBridge(fake.bridge)
+  setActivePinia(createPinia())
+  const env = useEnvironmentStore()
+  await env.load()
+  if (active !== 'training') await env.setActive(active)
+  const store = useEnrollStore()
+  store.form.paymentId = '266274'
+  store.form.phone = '0803 123 4567'
+  return store
+}
+
+describe('enroll store', () => {
+  beforeEach(() => installBridge(null))
+
+  it('refuses invalid input without calling main', async () => {
+    const fake = fakeBridge()
+    const store = await setup(fake)
+    store.form.paymentId = '12AB'
+    expect(await store.submit()).toBe('invalid')
+    expect(store.visibleErrors.paymentId).toBe('The payment id is digits only.')
+    expect(fake.callsOf('precheckEnroll')).toHaveLength(0)
+    expect(fake.callsOf('enroll')).toHaveLength(0)
+  })
+
+  it('sends once however often submit is called while in flight', async () => {
+    const hold = deferred<IpcResult<AttemptRecord>>()
+    const fake = fakeBridge({ enroll: () => hold.promise })
+    const store = await setup(fake)
+    const first = store.submit()
+    expect(await store.submit()).toBe('busy')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.phase).toBe('sending')
+    expect(await store.submit()).toBe('busy')
+    hold.resolve({ ok: true, value: sampleRecord({ outcome: 'enrolled', errors: [] }) })
+    expect(await first).toBe('sent')
+    expect(fake.callsOf('enroll')).toHaveLength(1)
+    expect(store.busy).toBe(false)
+  })
+
+  it('sends the normalised phone and the reference as typed', async () => {
+    const fake = fakeBridge()
+    const store = await setup(fake)
+    store.form.transactionRef = 'JB-42-Enrol'
+    expect(await store.submit()).toBe('sent')
+    expect(fake.callsOf('enroll')[0]?.request).toEqual({ paymentId: '266274', phone: '2348031234567', transactionRef: 'JB-42-Enrol', signatureMethod: 'SHA-256' })
+    expect(store.form.transactionRef).not.toBe('JB-42-Enrol') // a fresh reference for the next card
+  })
+
+  it('stops on a risky earlier attempt until the operator sends anyway, then confirms the retry', async () => {
+    const fake = fakeBridge({ precheckEnroll: () => ({ ok: true, value: { risky: [risky], clockOffsetMs: 0 } }) })
+    const store = await setup(fake)
+    expect(await store.submit()).toBe('needs-confirmation')
+    expect(store.phase).toBe('warning')
+    expect(await store.submit()).toBe('needs-confirmation') // Enter again does not bypass it
+    expect(fake.callsOf('enroll')).toHaveLength(0)
+    expect(await store.acknowledgeWarnings()).toBe('sent')
+    expect(fake.callsOf('enroll')[0]?.request).toMatchObject({ confirmRetry: true })
+  })
+
+  it('warns about a clock more than 5 minutes off', async () => {
+    const fake = fakeBridge({ precheckEnroll: () => ({ ok: true, value: { risky: [], clockOffsetMs: 6 * 60_000 } }) })
+    const store = await setup(fake)
+    expect(await store.submit()).toBe('needs-confirmation')
+    expect(store.pending?.clockWarning).toBe(true)
+    store.cancelPending()
+    expect(store.phase).toBe('idle')
+    expect(fake.callsOf('enroll')).toHaveLength(0)
+  })
+
+  it('editing the form cancels a pending confirmation', async () => {
+    const fake = fakeBridge({ precheckEnroll: () => ({ ok: true, value: { risky: [risky], clockOffsetMs: null } }) })
+    const store = await setup(fake)
+    await store.submit()
+    store.form.paymentId = '266275'
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.phase).toBe('idle')
+    expect(await store.acknowledgeWarnings()).toBe('error')
+    expect(fake.callsOf('enroll')).toHaveLength(0)
+  })
+
+  it('in Production needs the payment id typed again and passes it on', async () => {
+    const fake = fakeBridge()
+    const store = await setup(fake, 'production')
+    expect(await store.submit()).toBe('needs-confirmation')
+    expect(store.phase).toBe('confirm-production')
+    expect(await store.confirmProduction('266275')).toBe('mismatch')
+    expect(fake.callsOf('enroll')).toHaveLength(0)
+    expect(await store.confirmProduction(' 266274 ')).toBe('sent')
+    expect(fake.callsOf('enroll')[0]?.request).toMatchObject({ productionConfirmation: '266274' })
+  })
+
+  it('shows main’s refusals and maps per-field messages onto the form', async () => {
+    const fake = fakeBridge({ enroll: () => ({ ok: false, error: { code: 'invalid-input', message: 'Bad', fields: { mobilePhoneNumber: 'Not a mobile number' } } }) })
+    const store = await setup(fake)
+    expect(await store.submit()).toBe('error')
+    expect(store.error?.code).toBe('invalid-input')
+    expect(store.visibleErrors.phone).toBe('Not a mobile number')
+    expect(await store.submit()).toBe('invalid') // until the field is edited
+    store.form.phone = '0805 123 4567'
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.visibleErrors.phone).toBeUndefined()
+  })
+
+  it('turns a thrown bridge call into an internal error instead of crashing', async () => {
+    const fake = fakeBridge({
+      enroll: () => {
+        throw new Error('channel closed')
+      },
+    })
+    const store = await setup(fake)
+    expect(await store.submit()).toBe('error')
+    expect(store.error).toMatchObject({ code: 'internal' })
+    expect(store.error?.message).toContain('channel closed')
+    expect(store.busy).toBe(false)
+  })
+
+  it('retries share the one-in-flight guard and carry retryOf', async () => {
+    const hold = deferred<IpcResult<AttemptRecord>>()
+    const fake = fakeBridge({ enroll: () => hold.promise })
+    const store = await setup(fake)
+    const record = sampleRecord({ id: 9, outcome: 'unknown' })
+    const first = store.retry(record, { transactionRef: 'JB-2-Enrol', confirmRetry: true })
+    expect(await store.submit()).toBe('busy')
+    expect((await store.retry(record, { transactionRef: 'x', confirmRetry: true })).ok).toBe(false)
+    hold.resolve({ ok: true, value: sampleRecord({ id: 10 }) })
+    expect((await first).ok).toBe(true)
+    expect(fake.callsOf('enroll')).toHaveLength(1)
+    expect(fake.callsOf('enroll')[0]?.request).toEqual({ paymentId: '266274', phone: '2348031234567', transactionRef: 'JB-2-Enrol', signatureMethod: 'SHA-256', retryOf: 9, confirmRetry: true })
+  })
+})

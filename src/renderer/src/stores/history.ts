@@ -1,0 +1,150 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { AttemptSummary } from '../../../shared/domain/attempt.ts'
+import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
+import type { AttemptDetail, StatusStrip } from '../../../shared/ipc/contract.ts'
+import type { IpcError } from '../../../shared/ipc/result.ts'
+import { otp } from '../api/bridge.ts'
+
+export const PAGE_SIZE = 200
+
+/**
+ * The History list: keyset-paged rows for the current filter, the total, the status strip and
+ * the open attempt. Rows live in a shallowRef (no deep proxies: there may be very many); a
+ * page appended makes a new array (cheap next to the IPC round trip) so that props update.
+ * `resultId` changes only when a new result set replaces the rows (the table then scrolls to
+ * the top). Every load carries a generation number so an answer for an old filter is dropped.
+ */
+export const useHistoryStore = defineStore('history', () => {
+  const filter = shallowRef<HistoryFilter>({})
+  const rows = shallowRef<AttemptSummary[]>([])
+  const nextCursor = ref<string | null>(null)
+  const total = ref<number | null>(null)
+  const loading = ref(false)
+  const loadingMore = ref(false)
+  const error = shallowRef<IpcError | null>(null)
+  const loaded = ref(false)
+  const resultId = ref(0)
+  let generation = 0
+
+  const hasMore = computed(() => nextCursor.value !== null)
+
+  const strip = shallowRef<StatusStrip | null>(null)
+  const stripError = shallowRef<IpcError | null>(null)
+
+  const detailId = ref<number | null>(null)
+  const detail = shallowRef<AttemptDetail | null>(null)
+  const detailLoading = ref(false)
+  const detailError = shallowRef<IpcError | null>(null)
+  let detailGeneration = 0
+
+  /** Replaces the filter and loads its first page and count. */
+  async function apply(next: HistoryFilter): Promise<void> {
+    const gen = ++generation
+    filter.value = next
+    loading.value = true
+    loadingMore.value = false
+    error.value = null
+    total.value = null
+    const [page, count] = await Promise.all([otp().queryHistory({ filter: next, limit: PAGE_SIZE }), otp().countHistory({ filter: next })])
+    if (gen !== generation) return
+    loading.value = false
+    loaded.value = true
+    resultId.value++
+    if (page.ok) {
+      rows.value = page.value.rows
+      nextCursor.value = page.value.nextCursor
+    } else {
+      rows.value = []
+      nextCursor.value = null
+      error.value = page.error
+    }
+    total.value = count.ok ? count.value.total : null
+  }
+
+  /** Fetches the page after the last row (no-op while a load is running or at the end). */
+  async function loadMore(): Promise<void> {
+    const cursor = nextCursor.value
+    if (cursor === null || loading.value || loadingMore.value) return
+    const gen = generation
+    loadingMore.value = true
+    const page = await otp().queryHistory({ filter: filter.value, cursor, limit: PAGE_SIZE })
+    if (gen !== generation) return
+    loadingMore.value = false
+    if (page.ok) {
+      rows.value = rows.value.concat(page.value.rows)
+      nextCursor.value = page.value.nextCursor
+    } else {
+      error.value = page.error
+    }
+  }
+
+  function refresh(): Promise<void> {
+    return apply(filter.value)
+  }
+
+  async function loadStrip(): Promise<void> {
+    const r = await otp().getStatusStrip()
+    if (r.ok) {
+      strip.value = r.value
+      stripError.value = null
+    } else {
+      stripError.value = r.error
+    }
+  }
+
+  async function openDetail(id: number): Promise<void> {
+    if (detailId.value === id && (detail.value?.record.id === id || detailLoading.value)) return
+    await loadDetail(id)
+  }
+
+  async function loadDetail(id: number): Promise<void> {
+    const gen = ++detailGeneration
+    detailId.value = id
+    detailLoading.value = true
+    detailError.value = null
+    if (detail.value?.record.id !== id) detail.value = null
+    const r = await otp().getAttempt({ id })
+    if (gen !== detailGeneration) return
+    detailLoading.value = false
+    if (r.ok) detail.value = r.value
+    else {
+      detail.value = null
+      detailError.value = r.error
+    }
+  }
+
+  function closeDetail(): void {
+    detailGeneration++
+    detailId.value = null
+    detail.value = null
+    detailLoading.value = false
+    detailError.value = null
+  }
+
+  return {
+    filter,
+    rows,
+    nextCursor,
+    total,
+    loading,
+    loadingMore,
+    error,
+    loaded,
+    resultId,
+    hasMore,
+    strip,
+    stripError,
+    detailId,
+    detail,
+    detailLoading,
+    detailError,
+    apply,
+    loadMore,
+    refresh,
+    loadStrip,
+    openDetail,
+    loadDetail,
+    closeDetail,
+  }
+})
