@@ -29,3 +29,21 @@ export async function enroll(page: Page, values: { paymentId: string; phone: str
 export async function switchEnvironment(page: Page, label: string): Promise<void> {
   await page.getByLabel('Environment').selectOption({ label })
 }
+
+export async function openHistory(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'History' }).click()
+  await expect(page.getByRole('heading', { name: 'History' })).toBeVisible()
+}
+
+/** Stores credentials for an environment through Settings and points it at a server. */
+export async function configureEnvironment(page: Page, id: 'custom' | 'production' | 'sandbox', server: { url: string; credentials: { clientId: string; clientSecret: string } }) {
+  await page.getByRole('link', { name: 'Settings' }).click()
+  const card = page.getByTestId(`settings-${id}`)
+  await card.getByLabel('Base URL').fill(server.url)
+  await card.getByLabel('Passport URL').fill(server.url)
+  await card.getByRole('button', { name: 'Save URLs' }).click()
+  await card.getByLabel('Client id').fill(server.credentials.clientId)
+  await card.getByLabel('Client secret').fill(server.credentials.clientSecret)
+  await card.getByRole('button', { name: /Save credentials|Replace credentials/ }).click()
+  await expect(card).toContainText('Stored')
+}

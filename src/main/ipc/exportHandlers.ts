@@ -37,6 +37,12 @@ export function exportHandlers(ctx: MainContext): Pick<HandlerMap, 'exportHistor
         return ok(result)
       } catch (error) {
         if (error instanceof Error && error.name === 'AbortError') return ok({ cancelled: true as const })
+        // Disk problems (folder gone, no permission, disk full) are the operator's to fix: say which.
+        const code = (error as NodeJS.ErrnoException | undefined)?.code
+        if (code && /^E[A-Z]+$/.test(code)) {
+          ctx.logger.warn('export.write-failed', { code })
+          return fail('internal', `Could not write ${outPath} (${code}). Choose another folder or free some space, then export again. Nothing was exported.`)
+        }
         throw error
       } finally {
         running = undefined
