@@ -75,7 +75,7 @@ describe('main dispatch', () => {
     expect(JSON.stringify(stored)).not.toContain(SECRET)
     expect(JSON.stringify(stored)).toContain(creds.clientId)
     await call('setActiveEnvironment', { id: 'custom' })
-    const result = await call('enroll', { paymentId: '3330002', phone: '08031234567', transactionRef: 'JB-2-Enrol', signatureMethod: 'SHA-512' })
+    const result = await call('enroll', { paymentId: '3330021', phone: '08031234567', transactionRef: 'JB-2-Enrol', signatureMethod: 'SHA-512' })
     expect(result).toMatchObject({ ok: true, value: { outcome: 'enrolled', environment: 'custom' } })
     const detail = await call('getAttempt', { id: (result.value as unknown as { id: number }).id })
     for (const response of [result, detail, await call('listAudit', { limit: 50 }), await call('getEnvironments')]) {

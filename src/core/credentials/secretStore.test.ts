@@ -41,4 +41,18 @@ describe.runIf(process.platform === 'linux')('no OS keychain available', () => {
     `)
     expect(result).toEqual({ stored: false, name: 'KeychainUnavailableError' })
   })
+
+  it('reading credentials is an error, not "not set" (the native call alone would answer null)', () => {
+    const result = runWithoutKeychain(`
+      const { createCredentialVault } = await import(${JSON.stringify(vaultModule)})
+      const { createOsSecretStore } = await import(${JSON.stringify(storeModule)})
+      try {
+        const found = await createCredentialVault(createOsSecretStore('otp-console-test')).get('sandbox')
+        console.log(JSON.stringify({ threw: false, found: found ?? null }))
+      } catch (error) {
+        console.log(JSON.stringify({ threw: true, name: error.name }))
+      }
+    `)
+    expect(result).toEqual({ threw: true, name: 'KeychainUnavailableError' })
+  })
 })

@@ -1,4 +1,4 @@
-import { AsyncEntry } from '@napi-rs/keyring'
+import { AsyncEntry, findCredentialsAsync } from '@napi-rs/keyring'
 
 /** The OS keychain as the vault sees it: one password string per account name. */
 export interface SecretStore {
@@ -29,15 +29,30 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The real keychain (Secret Service, macOS Keychain, Windows Credential Manager) via @napi-rs/keyring. */
+/**
+ * The real keychain (Secret Service, macOS Keychain, Windows Credential Manager) via
+ * @napi-rs/keyring. Its getPassword answers null both for "no such item" and for "no keychain
+ * at all" (no D-Bus session, no Secret Service), so a null is confirmed with a search, which
+ * does fail when the keychain is unreachable.
+ */
 export function createOsSecretStore(service: string): SecretStore {
   const entry = (account: string) => new AsyncEntry(service, account)
+  const reachable = () => findCredentialsAsync(service)
   return {
-    get: (account) => guarded(async () => (await entry(account).getPassword()) ?? undefined),
+    get: (account) =>
+      guarded(async () => {
+        const value = await entry(account).getPassword()
+        if (value != null) return value
+        await reachable()
+        return undefined
+      }),
     set: (account, value) => guarded(() => entry(account).setPassword(value)),
     delete: (account) =>
       guarded(async () => {
-        if ((await entry(account).getPassword()) == null) return false
+        if ((await entry(account).getPassword()) == null) {
+          await reachable()
+          return false
+        }
         return entry(account).deleteCredential()
       }),
   }
