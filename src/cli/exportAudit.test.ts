@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'csv-parse/sync'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { HISTORY_FILE } from '../core/app/appCore.ts'
+
+// `export` and `audit verify` as a support engineer runs them, on a data folder the CLI filled.
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
+const dataDir = mkdtempSync(join(tmpdir(), 'otp-cli-export-'))
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args, '--data-dir', dataDir], { env: { ...process.env, OTP_CLIENT_ID: '', OTP_CLIENT_SECRET: '' } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+beforeAll(async () => {
+  for (const id of ['8880011', '8880403', '8880021']) await cli(['enroll', '--env', 'training', '--payment-id', id, '--phone', '0803 123 4567'])
+})
+
+describe('CLI export', () => {
+  it('exports what the filters select as CSV, phones masked, and records it in the audit trail', async () => {
+    const out = join(dataDir, 'rejected.csv')
+    const run = await cli(['export', '--format', 'csv', '--out', out, '--outcome', 'rejected'])
+    expect(run.code).toBe(0)
+    const rows = parse(readFileSync(out, 'utf8').replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]
+    expect(rows.map((r) => r.payment_id)).toEqual(['8880403'])
+    expect(rows[0]?.phone).toBe('234803****567')
+    const audit = await cli(['audit', 'verify', '--json'])
+    expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true })
+  })
+
+  it('--full-phone keeps the full numbers', async () => {
+    const out = join(dataDir, 'all.jsonl')
+    expect((await cli(['export', '--format', 'jsonl', '--out', out, '--full-phone'])).code).toBe(0)
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phone: string })
+    expect(lines).toHaveLength(3)
+    expect(lines.every((l) => l.phone === '2348031234567')).toBe(true)
+  })
+
+  it('refuses an unknown format with exit 2', async () => {
+    expect((await cli(['export', '--format', 'xlsx', '--out', join(dataDir, 'x')])).code).toBe(2)
+  })
+})
+
+describe('CLI audit verify', () => {
+  it('exits 0 on an intact chain and 1 with the broken entry after the file is edited', async () => {
+    const intact = await cli(['audit', 'verify'])
+    expect(intact.code).toBe(0)
+    expect(intact.stdout).toMatch(/intact/)
+
+    // Edit one entry behind the app's back, as someone with the file would.
+    const db = new DatabaseSync(join(dataDir, HISTORY_FILE))
+    db.exec('DROP TRIGGER IF EXISTS audit_no_update')
+    db.prepare("UPDATE audit SET summary = summary || ' (edited)' WHERE seq = 2").run()
+    db.close()
+
+    const broken = await cli(['audit', 'verify', '--json'])
+    expect(broken.code).toBe(1)
+    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, verifiedUpTo: 1, brokenAt: { seq: 2 } })
+    const human = await cli(['audit', 'verify'])
+    expect(human.stdout).toMatch(/BROKEN at entry 2/)
+  })
+})
