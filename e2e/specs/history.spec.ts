@@ -1,12 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { E2E_CREDENTIALS, ISSUED_TOKENS_FILE, ROOT } from '../support/constants.ts'
-import { DRIVER, expect, test } from '../support/fixtures.ts'
+import type { Page } from '@playwright/test'
+import { DRIVER, expect, test, type CompatServer } from '../support/fixtures.ts'
 import { configureEnvironment, enroll, fillEnrollForm, openHistory, plainPaymentId, switchEnvironment } from '../support/ui.ts'
 
 const issuedTokens = () => (existsSync(ISSUED_TOKENS_FILE) ? readFileSync(ISSUED_TOKENS_FILE, 'utf8').split('\n').filter(Boolean) : [])
 const withSuffix = (suffix: string) => `${plainPaymentId().slice(0, -3)}${suffix}`
-const rows = (page: import('@playwright/test').Page) => page.getByTestId('history-table').getByTestId('history-row')
+const rows = (page: Page) => page.getByTestId('history-table').getByTestId('history-row')
+
+/** Enrolls through the Custom environment (credentials from Settings) and opens the attempt. */
+async function openCustomAttempt(page: Page, server: CompatServer): Promise<string> {
+  await configureEnvironment(page, 'custom', server)
+  await switchEnvironment(page, 'Custom')
+  const paymentId = plainPaymentId()
+  await enroll(page, { paymentId, phone: '08031234567' })
+  await openHistory(page)
+  await rows(page).filter({ hasText: paymentId }).click()
+  return paymentId
+}
 
 test('find an attempt by the phone digits an operator types', async ({ app }) => {
   const { page } = app
@@ -40,12 +52,7 @@ test('filter by error code, kept in the address so a reload keeps it', async ({ 
 
 test('details show the request with Authorization and Signature redacted, never the secret', async ({ app, compatServer }) => {
   const { page } = app
-  await configureEnvironment(page, 'custom', compatServer)
-  await switchEnvironment(page, 'Custom')
-  const paymentId = plainPaymentId()
-  await enroll(page, { paymentId, phone: '08031234567' })
-  await openHistory(page)
-  await rows(page).filter({ hasText: paymentId }).click()
+  await openCustomAttempt(page, compatServer)
   const detail = page.getByTestId('attempt-detail')
   await expect(detail).toBeVisible()
   const headers = detail.getByTestId('request-headers')
@@ -66,12 +73,7 @@ test('details show the request with Authorization and Signature redacted, never 
 
 test('Copy as curl gives a runnable command with placeholders instead of secrets', async ({ app, compatServer }) => {
   const { page } = app
-  await configureEnvironment(page, 'custom', compatServer)
-  await switchEnvironment(page, 'Custom')
-  const paymentId = plainPaymentId()
-  await enroll(page, { paymentId, phone: '08031234567' })
-  await openHistory(page)
-  await rows(page).filter({ hasText: paymentId }).click()
+  const paymentId = await openCustomAttempt(page, compatServer)
   await page.getByTestId('copy-curl').click()
   const copied = await page.getByTestId('copied-text').getByRole('textbox').inputValue()
   expect(copied).toMatch(/^curl /)
