@@ -1,0 +1,82 @@
+import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+import { maskPhone } from '../../shared/domain/phone.ts'
+import { createTextGuard, isSecretKey, REDACTED, type TextGuard } from '../log/redact.ts'
+
+// JSON Lines: one AttemptRecord per line, '\n' after each, UTF-8 without BOM. The record is
+// rebuilt field by field (a property the type does not know is never written), every string
+// passes through the text guard (secrets redacted; unless fullPhone, the record's phone number
+// masked everywhere, bodies included) and header objects lose the values of secret-like keys
+// (Authorization, Signature…) should history ever have kept one.
+
+/** Header object copy: secret-like keys keep their name but lose their value; keys and values guarded. */
+export function guardHeaders(headers: Record<string, string>, guard: TextGuard): Record<string, string> {
+  const copy: Record<string, string> = {}
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key)) continue
+    copy[guardKey(key, guard)] = isSecretKey(key) ? REDACTED : guard(String(headers[key]))
+  }
+  return copy
+}
+
+/** Header names repeat in every record (and are interned), so whether a guard touches one is cached. */
+const plainKeys = new Set<string>()
+function guardKey(key: string, guard: TextGuard): string {
+  if (plainKeys.has(key)) return key
+  const out = guard(key)
+  // Only a key no guard can affect (no secret hint, no phone-like digits) is remembered.
+  if (out === key && !/\d/.test(key) && plainKeys.size < 1000) plainKeys.add(key)
+  return out
+}
+
+const str = (value: string | null, guard: TextGuard): string | null => (value === null || value === undefined ? null : guard(String(value)))
+
+/** The record as it is exported: same shape, masked and guarded. */
+export function toExportRecord(record: AttemptRecord, fullPhone: boolean): AttemptRecord {
+  const guard = createTextGuard(record.phone ?? '', fullPhone)
+  return {
+    id: record.id,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+    environment: guard(record.environment) as AttemptRecord['environment'],
+    baseUrl: guard(record.baseUrl),
+    channel: guard(record.channel) as AttemptRecord['channel'],
+    operator: guard(record.operator),
+    appVersion: guard(record.appVersion),
+    clientId: guard(record.clientId),
+    paymentId: guard(record.paymentId),
+    phone: fullPhone ? guard(record.phone) : maskPhone(record.phone ?? ''),
+    transactionRef: guard(record.transactionRef),
+    signatureMethod: guard(record.signatureMethod) as AttemptRecord['signatureMethod'],
+    requestUrl: guard(record.requestUrl),
+    requestHeaders: guardHeaders(record.requestHeaders ?? {}, guard),
+    requestBody: guard(record.requestBody),
+    httpStatus: record.httpStatus,
+    responseHeaders: record.responseHeaders ? guardHeaders(record.responseHeaders, guard) : null,
+    responseBody: str(record.responseBody, guard),
+    outcome: guard(record.outcome) as AttemptRecord['outcome'],
+    errors: (Array.isArray(record.errors) ? record.errors : []).map((e) => ({ code: guard(String(e.code)), message: guard(String(e.message)) })),
+    failureReason: str(record.failureReason, guard),
+    tokenMs: record.tokenMs,
+    requestMs: record.requestMs,
+    durationMs: record.durationMs,
+    clockOffsetMs: record.clockOffsetMs,
+    retryOf: record.retryOf,
+  }
+}
+
+export interface JsonlEncoder {
+  /** Nothing: JSON Lines has no header and no BOM. */
+  readonly head: string
+  /** One record as a '\n'-terminated JSON line. */
+  encode(record: AttemptRecord): string
+}
+
+export function createJsonlEncoder(options: { fullPhone: boolean }): JsonlEncoder {
+  const { fullPhone } = options
+  return {
+    head: '',
+    encode(record) {
+      return JSON.stringify(toExportRecord(record, fullPhone)) + '\n'
+    },
+  }
+}
