@@ -1,0 +1,105 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { STORED_REQUEST_HEADERS, type AttemptRecord } from '../../shared/domain/attempt.ts'
+import { immediateTransaction } from '../storage/transaction.ts'
+import type { ContextRegistry } from './attemptContexts.ts'
+import { canonicalRequestBody } from './attemptRows.ts'
+import { encodeBlob } from './blobCodec.ts'
+import { dayOf } from './historyCount.ts'
+import { searchIndexText } from './searchText.ts'
+import type { AttemptCompletion, HistoryStore, NewAttempt } from './types.ts'
+
+// The write side of the history: each call is one durable transaction (synchronous=FULL),
+// keeping the attempt row, its search entry, its codes and the day counts in step.
+
+export type AttemptWriter = Pick<HistoryStore, 'begin' | 'markSending' | 'complete'>
+
+export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) => StatementSync, contexts: ContextRegistry): AttemptWriter {
+  /** Adds `delta` to the attempt's cell in attempt_day_counts. */
+  function dayCount(a: Pick<AttemptRecord, 'startedAt' | 'environment' | 'operator'>, outcome: AttemptRecord['outcome'], delta: number) {
+    statement(
+      `INSERT INTO attempt_day_counts (day, outcome, environment, operator, n) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+    ).run(dayOf(a.startedAt), outcome, a.environment, a.operator, delta)
+  }
+
+  function begin(attempt: NewAttempt): number {
+    return immediateTransaction(db, () => {
+      const contextId = contexts.idFor(attempt)
+      const { lastInsertRowid } = statement(
+        `INSERT INTO attempts (started_at, environment, channel, operator, payment_id, phone, transaction_ref, outcome,
+           retry_of, context_id, request_headers, request_body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'unknown', ?, ?, ?, ?)`,
+      ).run(
+        attempt.startedAt,
+        attempt.environment,
+        attempt.channel,
+        attempt.operator,
+        attempt.paymentId,
+        attempt.phone,
+        attempt.transactionRef,
+        attempt.retryOf,
+        contextId,
+        encodeBlob(JSON.stringify(storedHeaders(attempt.requestHeaders))),
+        attempt.requestBody === canonicalRequestBody(attempt) ? null : encodeBlob(attempt.requestBody),
+      )
+      const id = Number(lastInsertRowid)
+      statement('INSERT INTO attempt_search (rowid, text) VALUES (?, ?)').run(id, searchIndexText(attempt.paymentId, attempt.transactionRef, attempt.phone))
+      dayCount(attempt, 'unknown', 1)
+      return id
+    })
+  }
+
+  function markSending(id: number, requestHeaders: Record<string, string>): void {
+    const { changes } = statement('UPDATE attempts SET request_headers = ? WHERE id = ?').run(encodeBlob(JSON.stringify(storedHeaders(requestHeaders))), id)
+    if (Number(changes) === 0) throw new Error(`Attempt #${id} is not in the history.`)
+  }
+
+  function complete(id: number, c: AttemptCompletion): void {
+    immediateTransaction(db, () => {
+      const before = statement('SELECT started_at, environment, operator, outcome, errors FROM attempts WHERE id = ?').get(id) as
+        | { started_at: number; environment: AttemptRecord['environment']; operator: string; outcome: AttemptRecord['outcome']; errors: string }
+        | undefined
+      if (!before) throw new Error(`Attempt #${id} is not in the history.`)
+      statement(
+        `UPDATE attempts SET finished_at = ?, http_status = ?, response_headers = ?, response_body = ?, outcome = ?, errors = ?,
+           failure_reason = ?, token_ms = ?, request_ms = ?, duration_ms = ?, clock_offset_ms = ? WHERE id = ?`,
+      ).run(
+        c.finishedAt,
+        c.httpStatus,
+        c.responseHeaders === null ? null : encodeBlob(JSON.stringify(c.responseHeaders)),
+        c.responseBody === null ? null : encodeBlob(c.responseBody),
+        c.outcome,
+        JSON.stringify(c.errors),
+        c.failureReason,
+        c.tokenMs,
+        c.requestMs,
+        c.durationMs,
+        c.clockOffsetMs,
+        id,
+      )
+      const attempt = { startedAt: before.started_at, environment: before.environment, operator: before.operator }
+      if (before.outcome !== c.outcome) {
+        dayCount(attempt, before.outcome, -1)
+        dayCount(attempt, c.outcome, 1)
+      }
+      // Completing twice replaces the codes rather than adding to them.
+      const deleteCode = statement('DELETE FROM attempt_codes WHERE code = ? AND started_at = ? AND attempt_id = ?')
+      for (const code of codesOf(JSON.parse(before.errors) as AttemptRecord['errors'])) deleteCode.run(code, before.started_at, id)
+      const insertCode = statement('INSERT INTO attempt_codes (code, started_at, attempt_id, outcome, environment, operator) VALUES (?, ?, ?, ?, ?, ?)')
+      for (const code of codesOf(c.errors)) insertCode.run(code, before.started_at, id, c.outcome, before.environment, before.operator)
+    })
+  }
+
+  return { begin, markSending, complete }
+}
+
+/** Only the documented non-secret headers are ever stored (Authorization, Signature never). */
+function storedHeaders(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const name of STORED_REQUEST_HEADERS) if (headers[name] !== undefined) kept[name] = headers[name]
+  return kept
+}
+
+function codesOf(errors: AttemptRecord['errors']): Set<string> {
+  return new Set(errors.map((e) => String(e.code)))
+}

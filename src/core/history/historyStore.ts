@@ -1,0 +1,96 @@
+import type { DatabaseSync } from 'node:sqlite'
+import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import type { HistoryPage } from '../../shared/ipc/contract.ts'
+import { createContextRegistry } from './attemptContexts.ts'
+import { RECORD_COLUMNS, SUMMARY_COLUMNS, toRecord, toSummary } from './attemptRows.ts'
+import { createAttemptWriter } from './attemptWriter.ts'
+import { createCounter } from './historyCount.ts'
+import { createPlanner, DEFAULT_PLANNER_OPTIONS, positionOf, type PlannerOptions, type Row } from './historyPlanner.ts'
+import { compileFilter, decodeCursor, encodeCursor, type SortPosition } from './historyQuery.ts'
+import { createStatementCache } from './statementCache.ts'
+import { chain, precheck, statusStrip } from './statusQueries.ts'
+import { createTrigramPicker } from './trigramPicker.ts'
+import type { HistoryStore } from './types.ts'
+
+export interface HistoryStoreOptions {
+  /** Query planning thresholds; tests shrink them to exercise every plan on few rows. */
+  planner?: Partial<PlannerOptions>
+}
+
+/**
+ * The history store on a connection from openDatabase() (which creates the schema). The
+ * caller owns the connection: close() only retires the store, so the audit trail can share
+ * the same connection, and the caller closes it.
+ */
+export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOptions = {}): HistoryStore {
+  const cache = createStatementCache(db)
+  const planner = createPlanner(cache, { ...DEFAULT_PLANNER_OPTIONS, ...options.planner })
+  const counter = createCounter(cache, planner)
+  const contexts = createContextRegistry(cache)
+  const pickTrigrams = createTrigramPicker(cache)
+  let closed = false
+
+  function ensureOpen() {
+    if (closed) throw new Error('The history store is closed.')
+  }
+  function statement(sql: string) {
+    ensureOpen()
+    return cache.get(sql)
+  }
+  const writer = createAttemptWriter(db, statement, contexts)
+  const compile = (filter: HistoryFilter) => compileFilter(filter, pickTrigrams)
+  const record = (row: Row) => toRecord(row, contexts.get(row.context_id as number))
+
+  function get(id: number): AttemptRecord | undefined {
+    const row = statement(`SELECT ${RECORD_COLUMNS} FROM attempts a WHERE a.id = ?`).get(id) as Row | undefined
+    return row ? record(row) : undefined
+  }
+
+  function page(request: { filter: HistoryFilter; cursor?: string | undefined; limit: number }): HistoryPage {
+    if (!Number.isInteger(request.limit) || request.limit < 1) throw new RangeError(`A page needs a limit of at least 1, not ${request.limit}.`)
+    ensureOpen()
+    const filter = compile(request.filter)
+    const after = request.cursor === undefined ? null : decodeCursor(request.cursor, filter.sort)
+    // One row more than asked says whether there is a next page.
+    const rows = planner.selectRows(filter, after, request.limit + 1, SUMMARY_COLUMNS)
+    const shown = rows.slice(0, request.limit)
+    const last = shown.at(-1)
+    return {
+      rows: shown.map(toSummary),
+      nextCursor: rows.length > request.limit && last ? encodeCursor(filter.sort, positionOf(filter, last)) : null,
+    }
+  }
+
+  /** Keyset batches: memory stays at one batch however many rows match. */
+  function* iterate(filter: HistoryFilter, batchSize = 1000): Generator<AttemptRecord> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`A batch needs at least 1 row, not ${batchSize}.`)
+    ensureOpen()
+    const compiled = compile(filter)
+    let after: SortPosition | null = null
+    for (;;) {
+      const rows = planner.selectRows(compiled, after, batchSize, RECORD_COLUMNS)
+      for (const row of rows) yield record(row)
+      const last = rows.at(-1)
+      if (rows.length < batchSize || !last) return
+      after = positionOf(compiled, last)
+    }
+  }
+
+  return {
+    ...writer,
+    get,
+    page,
+    count(filter) {
+      ensureOpen()
+      return counter.count(filter, compile(filter))
+    },
+    chain: (paymentId) => chain(statement, paymentId),
+    precheck: (paymentId, environment) => precheck(statement, paymentId, environment),
+    statusStrip: (nowMs) => statusStrip(statement, nowMs),
+    iterate,
+    close() {
+      closed = true
+    },
+  }
+}

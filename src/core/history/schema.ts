@@ -1,0 +1,118 @@
+import type { DatabaseSync } from 'node:sqlite'
+
+/*
+ * History schema, version 1. Sized for 1,000,000 attempts: every list query under 50 ms and
+ * the whole file under ~600 MB (bench/history.ts measures both).
+ *
+ * attempts — one row per attempt. Filter and list columns are plain; what only the detail
+ *   view and exports read is kept small:
+ *   - context_id → attempt_contexts: base URL, request URL, client id, app version and
+ *     signature method repeat for thousands of attempts, so they are stored once (~150 B/row).
+ *   - request/response headers and bodies are BLOBs written by blobCodec.ts (deflate with a
+ *     preset dictionary of the API's usual JSON and HTTP headers: ~400 B of headers → ~35 B).
+ *     request_body is NULL when it is the canonical body (attemptRows.ts), i.e. nearly always.
+ *   - errors stays JSON text: the status strip aggregates it with json_each().
+ *
+ * Indexes. Paging is keyset-based on (sort key, id). A random table row costs 5–20 µs to read at this size, an index
+ * entry well under 1 µs, so filters are checked on index entries wherever possible:
+ *   attempts_started   (started_at, id, outcome, environment, operator)
+ *   attempts_latency   (latency_key, id, started_at, outcome, environment, operator)
+ *       the two sort orders (id written out so that the index order is exactly the sort
+ *       order, ties included); they also carry the low-cardinality filters, so a page reads
+ *       the sort index in order and tests outcome/environment/operator/date on the entry,
+ *       reading the table only for rows that pass. No separate outcome or environment
+ *       index: with four values each, a value is rarely selective enough to beat this scan,
+ *       and the pair would cost 50 MB.
+ *   attempts_operator  (operator, started_at, id, outcome, environment)
+ *       one operator's rows in time order, outcome and environment tested on the entry
+ *   attempts_payment   (payment_id, started_at) exact payment id, chain, precheck
+ * historyPlanner.ts picks the index to drive each query from.
+ *
+ * attempt_codes — the errors[].code of each attempt, keyed (code, started_at, attempt_id),
+ *   with the attempt's outcome, environment and operator so that those filters are tested
+ *   without reading the attempt. A child table rather than a ',10403,E26,' column: a
+ *   LIKE '%,E26,%' cannot use an index, so a rare code would scan all rows; here it is a
+ *   range read in time order. Rewritten by complete().
+ *
+ * attempt_day_counts — attempts per UTC day × outcome × environment × operator, kept by
+ *   begin() and complete(). Counting the enrolled attempts of a year is then a sum over
+ *   ~400 days instead of reading 700,000 index entries (120 ms); days cut by a date range
+ *   are counted exactly from attempts_started (historyCount.ts).
+ *
+ * attempt_search — FTS5 trigram index over payment id, transaction reference and phone.
+ *   Contentless and detail=none (rowids only, ~45 MB; ~150 MB with positions): a search asks
+ *   for rows holding all of a few of its rarest trigrams (trigramPicker.ts), a superset, and
+ *   every query re-checks the exact rule with instr() on the row. Searches under 3 characters
+ *   have no trigram and use that row check alone (see searchText.ts). Attempts are never
+ *   deleted, so the table needs no delete support (which would cost a 10 MB size table); a
+ *   future retention policy would rebuild it.
+ */
+export function createHistorySchema(db: DatabaseSync): void {
+  db.exec(`
+    CREATE TABLE attempt_contexts (
+      id               INTEGER PRIMARY KEY,
+      base_url         TEXT NOT NULL,
+      request_url      TEXT NOT NULL,
+      client_id        TEXT NOT NULL,
+      app_version      TEXT NOT NULL,
+      signature_method TEXT NOT NULL,
+      UNIQUE (base_url, request_url, client_id, app_version, signature_method)
+    ) STRICT;
+
+    CREATE TABLE attempts (
+      id               INTEGER PRIMARY KEY,
+      started_at       INTEGER NOT NULL,
+      finished_at      INTEGER,
+      environment      TEXT NOT NULL,
+      channel          TEXT NOT NULL,
+      operator         TEXT NOT NULL,
+      payment_id       TEXT NOT NULL,
+      phone            TEXT NOT NULL,
+      transaction_ref  TEXT NOT NULL,
+      outcome          TEXT NOT NULL,
+      http_status      INTEGER,
+      duration_ms      INTEGER,
+      retry_of         INTEGER REFERENCES attempts (id),
+      errors           TEXT NOT NULL DEFAULT '[]',
+      failure_reason   TEXT,
+      token_ms         INTEGER,
+      request_ms       INTEGER,
+      clock_offset_ms  INTEGER,
+      context_id       INTEGER NOT NULL REFERENCES attempt_contexts (id),
+      request_headers  BLOB NOT NULL,
+      request_body     BLOB,
+      response_headers BLOB,
+      response_body    BLOB,
+      -- Sort key of the latency sorts: unknown attempts have no duration and sort as -1.
+      latency_key      INTEGER GENERATED ALWAYS AS (ifnull(duration_ms, -1)) VIRTUAL
+    ) STRICT;
+
+    CREATE INDEX attempts_started  ON attempts (started_at, id, outcome, environment, operator);
+    CREATE INDEX attempts_latency  ON attempts (latency_key, id, started_at, outcome, environment, operator);
+    CREATE INDEX attempts_operator ON attempts (operator, started_at, id, outcome, environment);
+    CREATE INDEX attempts_payment  ON attempts (payment_id, started_at);
+
+    CREATE TABLE attempt_codes (
+      code        TEXT NOT NULL,
+      started_at  INTEGER NOT NULL,
+      attempt_id  INTEGER NOT NULL REFERENCES attempts (id),
+      outcome     TEXT NOT NULL,
+      environment TEXT NOT NULL,
+      operator    TEXT NOT NULL,
+      PRIMARY KEY (code, started_at, attempt_id)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE attempt_day_counts (
+      day         INTEGER NOT NULL, -- floor(started_at / 86 400 000), a UTC day
+      outcome     TEXT NOT NULL,
+      environment TEXT NOT NULL,
+      operator    TEXT NOT NULL,
+      n           INTEGER NOT NULL,
+      PRIMARY KEY (day, outcome, environment, operator)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE VIRTUAL TABLE attempt_search USING fts5 (
+      text, content = '', columnsize = 0, detail = none, tokenize = 'trigram'
+    );
+  `)
+}
