@@ -83,4 +83,11 @@ else failed += 1
 
 console.log(`\n${summary.join('\n')}`)
 console.log(`e2e: ${passed} passed, ${failed} failed`)
+// `npm test` runs the unit suite just before and passes --total-with-unit, so the run ends
+// with one total line for both suites.
+const unitReport = join(ROOT, '.test-results', 'unit.json')
+if (process.argv.includes('--total-with-unit') && existsSync(unitReport)) {
+  const unit = JSON.parse(readFileSync(unitReport, 'utf8')) as { numPassedTests: number; numFailedTests: number }
+  console.log(`tests: ${unit.numPassedTests + passed} passed, ${unit.numFailedTests + failed} failed`)
+}
 process.exit(failed === 0 ? 0 : 1)

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { E2E_CREDENTIALS } from '../support/constants.ts'
-import { expect, test } from '../support/fixtures.ts'
+import { E2E_CREDENTIALS, ROOT } from '../support/constants.ts'
+import { DRIVER, expect, test } from '../support/fixtures.ts'
 import { configureEnvironment, enroll, openHistory, plainPaymentId } from '../support/ui.ts'
 
 test('export the filtered history to CSV through the save dialog', async ({ app }) => {
@@ -35,4 +35,5 @@ test('the Audit view shows a credential change without its value', async ({ app,
   await expect(row).toContainText(E2E_CREDENTIALS.clientId)
   await expect(page.getByTestId('audit-verification')).toHaveAttribute('data-ok', 'true')
   expect(await page.content()).not.toContain(E2E_CREDENTIALS.clientSecret)
+  if (DRIVER === 'browser') await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'audit.png') })
 })
