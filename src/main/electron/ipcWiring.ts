@@ -13,7 +13,9 @@ export function wireIpc(dispatch: Dispatch, window: () => BrowserWindow | undefi
     ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown) => {
       const frame = event.senderFrame
       const main = window()
-      if (!frame || !main || event.sender !== main.webContents || frame !== main.webContents.mainFrame) {
+      // Top frame of our own window only (WebFrameMain wrappers are not guaranteed to be the
+      // same object, so compare the frame's position rather than its identity).
+      if (!frame || !main || event.sender.id !== main.webContents.id || frame.parent !== null) {
         return fail('forbidden', 'This call did not come from the console’s own window.')
       }
       return dispatch(channel, payload, frame.url)
