@@ -13,8 +13,8 @@ import { generateAttempts } from './attemptGenerator.ts'
 
 // Export bench: 1,000,000 attempts in a real history database (kept in .bench-data/ and
 // reused while its schema matches the code), exported as CSV and as JSON Lines through the
-// store's iterate(). Each measurement runs in a fresh child process with default V8 flags, so
-// its peak memory is the export's own, not the filler's: rss sampled every 50 ms in the child.
+// store's iterate(). Each measurement runs in a fresh child process with the app's V8 flags
+// (EXPORT_V8_FLAGS), so its peak memory is the export's own, not the filler's: rss sampled every 50 ms in the child.
 // (Not process.resourceUsage().maxRSS: on Linux a child's maxRSS starts from the parent's RSS
 // at fork, so it would report the filler's memory.) Targets: each export ≤ 15 s, ≤ 200 MB.
 //
@@ -30,6 +30,12 @@ const here = dirname(fileURLToPath(import.meta.url))
 const DATA_DIR = join(here, '..', '.bench-data')
 const DB_PATH = join(DATA_DIR, 'export-1m.db')
 const END_MS = Date.UTC(2026, 0, 1)
+/**
+ * The V8 flags the app runs exports with: the same as src/main/index.ts (Electron js-flags)
+ * and package.json's "cli" script. Without it V8 grows its young generation to 2 × 64 MiB
+ * under the export's sustained allocation.
+ */
+const EXPORT_V8_FLAGS = ['--max-semi-space-size=16']
 
 type Print = (name: string, value: number, unit: string) => void
 type Task = ExportFormat | 'iterate' | 'generate' | 'core-csv' | 'core-jsonl'
@@ -189,7 +195,7 @@ async function runChild(task: Task, dbPath: string, outPath: string): Promise<Ch
 
 function measureInChild(task: Task, outPath: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', task, DB_PATH, outPath], {
+    const child = spawn(process.execPath, [...process.execArgv, ...EXPORT_V8_FLAGS, fileURLToPath(import.meta.url), '--child', task, DB_PATH, outPath], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let stdout = ''

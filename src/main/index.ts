@@ -12,6 +12,12 @@ import { createMainWindow, rendererFileUrl } from './electron/window.ts'
 // The Electron entry only wires: data folder, keychain, net.fetch (system proxies and
 // certificates), window, IPC. Everything else is plain modules started by startMain.
 
+// Exports run in this process and allocate steadily (a million records); V8 then grows its
+// young generation to 2 × 64 MiB, which alone would break the export's 200 MB budget. 16 MiB
+// semi-spaces keep it at ~2 × 16 MiB for the same speed. Must precede app ready; the CLI
+// (package.json "cli") and bench/export.ts's export child use the same flag.
+app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=16')
+
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 const fileUrl = rendererFileUrl()
 const isTrustedSender = createSenderCheck({ fileUrl, devOrigin: devServerUrl ? new URL(devServerUrl).origin : undefined })

@@ -102,7 +102,8 @@ interface PumpContext {
  * with backpressure, so nothing outlives the record it came from: the heap holds one record
  * and its text, whatever the number of records. (RSS still grows to ~200 MB on a long export
  * with default V8 flags: V8 enlarges its young generation to 2 × 64 MiB under any sustained
- * allocation; `--max-semi-space-size=16` keeps it at ~2 × 16 MiB.)
+ * allocation; `--max-semi-space-size=16` keeps it at ~2 × 16 MiB, and the app runs with it:
+ * src/main/index.ts js-flags, package.json "cli", bench/export.ts EXPORT_V8_FLAGS.)
  */
 async function pump(records: Iterable<AttemptRecord>, encoder: RecordEncoder, out: Writable, context: PumpContext): Promise<number> {
   const { signal, total, now, onProgress, observe } = context

@@ -10,12 +10,28 @@ import { createTextGuard, isSecretKey, REDACTED, type TextGuard } from '../log/r
 
 /** Header object copy: secret-like keys keep their name but lose their value; keys and values guarded. */
 export function guardHeaders(headers: Record<string, string>, guard: TextGuard): Record<string, string> {
+  if (untouched(headers, guard)) return headers
   const copy: Record<string, string> = {}
   for (const key in headers) {
     if (!Object.hasOwn(headers, key)) continue
     copy[guardKey(key, guard)] = isSecretKey(key) ? REDACTED : guard(String(headers[key]))
   }
   return copy
+}
+
+/**
+ * Whether guardHeaders' copy would equal `headers` as JSON: a plain object of strings that no
+ * rule changes (nearly always), which is then written as it is instead of copied.
+ */
+function untouched(headers: Record<string, string>, guard: TextGuard): boolean {
+  const proto = Object.getPrototypeOf(headers) as unknown
+  if (proto !== Object.prototype && proto !== null) return false
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key)) return false
+    const value = headers[key]
+    if (typeof value !== 'string' || isSecretKey(key) || guardKey(key, guard) !== key || guard.affects(value)) return false
+  }
+  return true
 }
 
 /** Header names repeat in every record (and are interned), so whether a guard touches one is cached. */

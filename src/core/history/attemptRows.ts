@@ -1,5 +1,8 @@
 import type { ApiError, AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
+import { STORED_REQUEST_HEADERS } from '../../shared/domain/attempt.ts'
+import { bodyFromTemplate, decodeResponseHeaders, type TextRegistry } from './attemptTexts.ts'
 import { decodeBlob } from './blobCodec.ts'
+import type { SQLOutputValue } from 'node:sqlite'
 import type { Row } from './historyPlanner.ts'
 
 // Row ⇄ domain object mapping for the attempts table (see schema.ts).
@@ -21,18 +24,43 @@ export const SUMMARY_COLUMNS = [
   'a.errors',
 ].join(', ')
 
-export const RECORD_COLUMNS = [
-  SUMMARY_COLUMNS,
-  'a.failure_reason',
-  'a.token_ms',
-  'a.request_ms',
-  'a.clock_offset_ms',
-  'a.context_id',
-  'a.request_headers',
-  'a.request_body',
-  'a.response_headers',
-  'a.response_body',
-].join(', ')
+/** Columns of a full record, read as an array row (StatementCache arrays): R gives each one's index. */
+const RECORD_COLUMN_NAMES = [
+  'id',
+  'started_at',
+  'finished_at',
+  'environment',
+  'channel',
+  'operator',
+  'payment_id',
+  'phone',
+  'transaction_ref',
+  'outcome',
+  'http_status',
+  'duration_ms',
+  'retry_of',
+  'errors',
+  'failure_reason',
+  'token_ms',
+  'request_ms',
+  'clock_offset_ms',
+  'context_id',
+  'request_timestamp',
+  'request_nonce',
+  'request_headers',
+  'request_body',
+  'response_headers',
+  'response_header_values',
+  'response_body_template',
+  'response_body',
+] as const
+
+export const RECORD_COLUMNS = RECORD_COLUMN_NAMES.map((name) => `a.${name}`).join(', ')
+
+/** Index of each RECORD_COLUMNS column in an array row. */
+export const R = Object.fromEntries(RECORD_COLUMN_NAMES.map((name, i) => [name, i])) as { readonly [K in (typeof RECORD_COLUMN_NAMES)[number]]: number }
+
+export type RecordRow = SQLOutputValue[]
 
 /** The per-setup fields stored once in attempt_contexts. */
 export type AttemptContext = Pick<AttemptRecord, 'baseUrl' | 'requestUrl' | 'clientId' | 'appVersion' | 'signatureMethod'>
@@ -56,36 +84,66 @@ export function toSummary(row: Row): AttemptSummary {
   }
 }
 
-export function toRecord(row: Row, context: AttemptContext): AttemptRecord {
-  const summary = toSummary(row)
+/** The stored request headers other than Timestamp and Nonce, parsed once per text. */
+const parseObject = (text: string): Record<string, string> => JSON.parse(text) as Record<string, string>
+
+/** The stored request headers, in STORED_REQUEST_HEADERS order as attemptWriter stored them. */
+function requestHeadersOf(row: RecordRow, texts: TextRegistry): Record<string, string> {
+  const rest = texts.derived(row[R.request_headers] as number, 'request-headers', parseObject)
+  const headers: Record<string, string> = {}
+  for (const name of STORED_REQUEST_HEADERS) {
+    const value = name === 'Timestamp' ? row[R.request_timestamp] : name === 'Nonce' ? row[R.request_nonce] : rest[name]
+    if (value !== null && value !== undefined) headers[name] = value as string
+  }
+  return headers
+}
+
+function responseBodyOf(row: RecordRow, texts: TextRegistry): string | null {
+  const template = row[R.response_body_template]
+  if (template !== null) {
+    return bodyFromTemplate(template as number, { transactionRef: row[R.transaction_ref] as string, paymentId: row[R.payment_id] as string }, texts)
+  }
+  const blob = row[R.response_body]
+  return blob === null ? null : decodeBlob(blob as Uint8Array)
+}
+
+/** The context id of a record row. */
+export const contextIdOf = (row: RecordRow): number => row[R.context_id] as number
+
+export function toRecord(row: RecordRow, context: AttemptContext, texts: TextRegistry): AttemptRecord {
+  const paymentId = row[R.payment_id] as string
+  const phone = row[R.phone] as string
+  const transactionRef = row[R.transaction_ref] as string
+  const requestBody = row[R.request_body]
+  const headerValues = row[R.response_header_values]
   return {
-    id: summary.id,
-    startedAt: summary.startedAt,
-    finishedAt: summary.finishedAt,
-    environment: summary.environment,
+    id: row[R.id] as number,
+    startedAt: row[R.started_at] as number,
+    finishedAt: row[R.finished_at] as number | null,
+    environment: row[R.environment] as AttemptRecord['environment'],
     baseUrl: context.baseUrl,
-    channel: summary.channel,
-    operator: summary.operator,
+    channel: row[R.channel] as AttemptRecord['channel'],
+    operator: row[R.operator] as string,
     appVersion: context.appVersion,
     clientId: context.clientId,
-    paymentId: summary.paymentId,
-    phone: summary.phone,
-    transactionRef: summary.transactionRef,
+    paymentId,
+    phone,
+    transactionRef,
     signatureMethod: context.signatureMethod,
     requestUrl: context.requestUrl,
-    requestHeaders: JSON.parse(decodeBlob(row.request_headers as Uint8Array)) as Record<string, string>,
-    requestBody: row.request_body === null ? canonicalRequestBody(summary) : decodeBlob(row.request_body as Uint8Array),
-    httpStatus: summary.httpStatus,
-    responseHeaders: row.response_headers === null ? null : (JSON.parse(decodeBlob(row.response_headers as Uint8Array)) as Record<string, string>),
-    responseBody: row.response_body === null ? null : decodeBlob(row.response_body as Uint8Array),
-    outcome: summary.outcome,
-    errors: parseErrors(row.errors as string),
-    failureReason: row.failure_reason as string | null,
-    tokenMs: row.token_ms as number | null,
-    requestMs: row.request_ms as number | null,
-    durationMs: summary.durationMs,
-    clockOffsetMs: row.clock_offset_ms as number | null,
-    retryOf: summary.retryOf,
+    requestHeaders: requestHeadersOf(row, texts),
+    requestBody: requestBody === null ? canonicalRequestBody({ paymentId, phone, transactionRef }) : decodeBlob(requestBody as Uint8Array),
+    httpStatus: row[R.http_status] as number | null,
+    responseHeaders: headerValues === null ? null : decodeResponseHeaders(row[R.response_headers] as number | null, headerValues as string, texts),
+    responseBody: responseBodyOf(row, texts),
+    outcome: row[R.outcome] as AttemptRecord['outcome'],
+    errors: parseErrors(row[R.errors] as string),
+    failureReason: row[R.failure_reason] as string | null,
+    tokenMs: row[R.token_ms] as number | null,
+    requestMs: row[R.request_ms] as number | null,
+    durationMs: row[R.duration_ms] as number | null,
+    clockOffsetMs: row[R.clock_offset_ms] as number | null,
+    retryOf: row[R.retry_of] as number | null,
   }
 }
 

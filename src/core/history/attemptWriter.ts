@@ -3,6 +3,7 @@ import { STORED_REQUEST_HEADERS, type AttemptRecord } from '../../shared/domain/
 import { immediateTransaction } from '../storage/transaction.ts'
 import type { ContextRegistry } from './attemptContexts.ts'
 import { canonicalRequestBody } from './attemptRows.ts'
+import { bodyTemplateId, encodeResponseHeaders, type TextRegistry } from './attemptTexts.ts'
 import { encodeBlob } from './blobCodec.ts'
 import { dayOf } from './historyCount.ts'
 import { searchIndexText } from './searchText.ts'
@@ -13,7 +14,14 @@ import type { AttemptCompletion, HistoryStore, NewAttempt } from './types.ts'
 
 export type AttemptWriter = Pick<HistoryStore, 'begin' | 'markSending' | 'complete'>
 
-export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) => StatementSync, contexts: ContextRegistry): AttemptWriter {
+export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) => StatementSync, contexts: ContextRegistry, texts: TextRegistry): AttemptWriter {
+  /** Timestamp, Nonce and the id of the other stored request headers (see schema.ts). */
+  function requestHeaderColumns(headers: Record<string, string>): [string | null, string | null, number] {
+    const kept = storedHeaders(headers)
+    const { Timestamp: timestamp, Nonce: nonce, ...rest } = kept
+    return [timestamp ?? null, nonce ?? null, texts.idFor(JSON.stringify(rest), false) as number]
+  }
+
   /** Adds `delta` to the attempt's cell in attempt_day_counts. */
   function dayCount(a: Pick<AttemptRecord, 'startedAt' | 'environment' | 'operator'>, outcome: AttemptRecord['outcome'], delta: number) {
     statement(
@@ -27,8 +35,8 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
       const contextId = contexts.idFor(attempt)
       const { lastInsertRowid } = statement(
         `INSERT INTO attempts (started_at, environment, channel, operator, payment_id, phone, transaction_ref, outcome,
-           retry_of, context_id, request_headers, request_body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'unknown', ?, ?, ?, ?)`,
+           retry_of, context_id, request_timestamp, request_nonce, request_headers, request_body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'unknown', ?, ?, ?, ?, ?, ?)`,
       ).run(
         attempt.startedAt,
         attempt.environment,
@@ -39,7 +47,7 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
         attempt.transactionRef,
         attempt.retryOf,
         contextId,
-        encodeBlob(JSON.stringify(storedHeaders(attempt.requestHeaders))),
+        ...requestHeaderColumns(attempt.requestHeaders),
         attempt.requestBody === canonicalRequestBody(attempt) ? null : encodeBlob(attempt.requestBody),
       )
       const id = Number(lastInsertRowid)
@@ -50,24 +58,41 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
   }
 
   function markSending(id: number, requestHeaders: Record<string, string>): void {
-    const { changes } = statement('UPDATE attempts SET request_headers = ? WHERE id = ?').run(encodeBlob(JSON.stringify(storedHeaders(requestHeaders))), id)
-    if (Number(changes) === 0) throw new Error(`Attempt #${id} is not in the history.`)
+    const changes = immediateTransaction(db, () => {
+      const update = statement('UPDATE attempts SET request_timestamp = ?, request_nonce = ?, request_headers = ? WHERE id = ?')
+      return Number(update.run(...requestHeaderColumns(requestHeaders), id).changes)
+    })
+    if (changes === 0) throw new Error(`Attempt #${id} is not in the history.`)
   }
 
   function complete(id: number, c: AttemptCompletion): void {
     immediateTransaction(db, () => {
-      const before = statement('SELECT started_at, environment, operator, outcome, errors FROM attempts WHERE id = ?').get(id) as
-        | { started_at: number; environment: AttemptRecord['environment']; operator: string; outcome: AttemptRecord['outcome']; errors: string }
+      const before = statement('SELECT started_at, environment, operator, outcome, errors, payment_id, transaction_ref FROM attempts WHERE id = ?').get(id) as
+        | {
+            started_at: number
+            environment: AttemptRecord['environment']
+            operator: string
+            outcome: AttemptRecord['outcome']
+            errors: string
+            payment_id: string
+            transaction_ref: string
+          }
         | undefined
       if (!before) throw new Error(`Attempt #${id} is not in the history.`)
+      const headers = c.responseHeaders === null ? null : encodeResponseHeaders(c.responseHeaders, texts)
+      const keys = { transactionRef: before.transaction_ref, paymentId: before.payment_id }
+      const bodyTemplate = c.responseBody === null ? null : bodyTemplateId(c.responseBody, keys, texts)
       statement(
-        `UPDATE attempts SET finished_at = ?, http_status = ?, response_headers = ?, response_body = ?, outcome = ?, errors = ?,
-           failure_reason = ?, token_ms = ?, request_ms = ?, duration_ms = ?, clock_offset_ms = ? WHERE id = ?`,
+        `UPDATE attempts SET finished_at = ?, http_status = ?, response_headers = ?, response_header_values = ?, response_body_template = ?,
+           response_body = ?, outcome = ?, errors = ?, failure_reason = ?, token_ms = ?, request_ms = ?, duration_ms = ?, clock_offset_ms = ?
+         WHERE id = ?`,
       ).run(
         c.finishedAt,
         c.httpStatus,
-        c.responseHeaders === null ? null : encodeBlob(JSON.stringify(c.responseHeaders)),
-        c.responseBody === null ? null : encodeBlob(c.responseBody),
+        headers?.template ?? null,
+        headers?.values ?? null,
+        bodyTemplate,
+        c.responseBody === null || bodyTemplate !== null ? null : encodeBlob(c.responseBody),
         c.outcome,
         JSON.stringify(c.errors),
         c.failureReason,

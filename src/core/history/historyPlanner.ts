@@ -35,13 +35,18 @@ export type Row = Record<string, SQLOutputValue> & { id: number; started_at: num
 export interface Planner {
   /** Up to `limit` rows after `after` in the filter's order; `columns` select from `a`. */
   selectRows(filter: CompiledFilter, after: SortPosition | null, limit: number, columns: string): Row[]
+  /**
+   * selectRows with each row an array in `columns` order: no per-row object with ~35 named
+   * properties to build and read (a third of the cost of reading a million records).
+   */
+  selectRowArrays(filter: CompiledFilter, after: SortPosition | null, limit: number, columns: string): SQLOutputValue[][]
   count(filter: CompiledFilter): number
 }
 
 export function createPlanner(statements: StatementCache, options: PlannerOptions): Planner {
-  function select(columns: string, from: string, parts: SqlPart[], tail: string, tailParams: SQLInputValue[]): Row[] {
+  function select(columns: string, from: string, parts: SqlPart[], tail: string, tailParams: SQLInputValue[], arrays = false): Row[] {
     const where = parts.length === 0 ? '' : `WHERE ${parts.map((p) => p.sql).join(' AND ')}`
-    return statements.get(`SELECT ${columns} FROM ${from} ${where} ${tail}`).all(...parts.flatMap((p) => p.params), ...tailParams) as Row[]
+    return statements.get(`SELECT ${columns} FROM ${from} ${where} ${tail}`, arrays).all(...parts.flatMap((p) => p.params), ...tailParams) as Row[]
   }
 
   const capOf = (driver: Driver) => (driver.name === 'search' ? options.searchCap : options.driverCap)
@@ -67,14 +72,15 @@ export function createPlanner(statements: StatementCache, options: PlannerOption
     return best
   }
 
-  function selectRows(filter: CompiledFilter, after: SortPosition | null, limit: number, columns: string): Row[] {
+  // `arrays`: the rows returned (not the boundary probe) are arrays; typed Row for brevity here.
+  function selectRows(filter: CompiledFilter, after: SortPosition | null, limit: number, columns: string, arrays = false): Row[] {
     const sort = filter.sort
     const spec = SORT_SPECS[sort]
     const sortIndex = `attempts a INDEXED BY ${spec.index}`
     const keyset = (from: SortPosition | null, driver?: Driver) => (from === null ? [] : [afterPosition(sort, from, sortColumns(sort, driver))])
-    const scan = (from: SortPosition | null, parts: SqlPart[], n: number) => select(columns, sortIndex, [...keyset(from), ...parts], `${orderBy(sort)} LIMIT ?`, [n])
+    const scan = (from: SortPosition | null, parts: SqlPart[], n: number) => select(columns, sortIndex, [...keyset(from), ...parts], `${orderBy(sort)} LIMIT ?`, [n], arrays)
     const drive = (driver: Driver, from: SortPosition | null, n: number) =>
-      select(columns, driver.from, [...driver.where, ...keyset(from, driver), ...filter.predicates], `${orderBy(sort, sortColumns(sort, driver))} LIMIT ?`, [n])
+      select(columns, driver.from, [...driver.where, ...keyset(from, driver), ...filter.predicates], `${orderBy(sort, sortColumns(sort, driver))} LIMIT ?`, [n], arrays)
 
     // Nothing beyond what the sort index itself bounds: read it in order.
     if (filter.predicates.length === filter.sortBounds.length) return scan(after, filter.predicates, limit)
@@ -107,7 +113,11 @@ export function createPlanner(statements: StatementCache, options: PlannerOption
     return (rows[0]?.n as number | undefined) ?? 0
   }
 
-  return { selectRows, count }
+  return {
+    selectRows: (filter, after, limit, columns) => selectRows(filter, after, limit, columns),
+    selectRowArrays: (filter, after, limit, columns) => selectRows(filter, after, limit, columns, true) as unknown as SQLOutputValue[][],
+    count,
+  }
 }
 
 /** The position of a row in `filter`'s sort, for the next page or batch. */

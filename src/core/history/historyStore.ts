@@ -3,11 +3,12 @@ import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { HistoryPage } from '../../shared/ipc/contract.ts'
 import { createContextRegistry } from './attemptContexts.ts'
-import { RECORD_COLUMNS, SUMMARY_COLUMNS, toRecord, toSummary } from './attemptRows.ts'
+import { createTextRegistry } from './attemptTexts.ts'
+import { contextIdOf, R, RECORD_COLUMNS, SUMMARY_COLUMNS, toRecord, toSummary, type RecordRow } from './attemptRows.ts'
 import { createAttemptWriter } from './attemptWriter.ts'
 import { createCounter } from './historyCount.ts'
-import { createPlanner, DEFAULT_PLANNER_OPTIONS, positionOf, type PlannerOptions, type Row } from './historyPlanner.ts'
-import { compileFilter, decodeCursor, encodeCursor, type SortPosition } from './historyQuery.ts'
+import { createPlanner, DEFAULT_PLANNER_OPTIONS, positionOf, type PlannerOptions } from './historyPlanner.ts'
+import { compileFilter, decodeCursor, encodeCursor, sortKeyOf, type SortPosition } from './historyQuery.ts'
 import { createStatementCache } from './statementCache.ts'
 import { chain, precheck, statusStrip } from './statusQueries.ts'
 import { createTrigramPicker } from './trigramPicker.ts'
@@ -28,6 +29,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
   const planner = createPlanner(cache, { ...DEFAULT_PLANNER_OPTIONS, ...options.planner })
   const counter = createCounter(cache, planner)
   const contexts = createContextRegistry(cache)
+  const texts = createTextRegistry(cache)
   const pickTrigrams = createTrigramPicker(cache)
   let closed = false
 
@@ -38,12 +40,13 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     ensureOpen()
     return cache.get(sql)
   }
-  const writer = createAttemptWriter(db, statement, contexts)
+  const writer = createAttemptWriter(db, statement, contexts, texts)
   const compile = (filter: HistoryFilter) => compileFilter(filter, pickTrigrams)
-  const record = (row: Row) => toRecord(row, contexts.get(row.context_id as number))
+  const record = (row: RecordRow) => toRecord(row, contexts.get(contextIdOf(row)), texts)
 
   function get(id: number): AttemptRecord | undefined {
-    const row = statement(`SELECT ${RECORD_COLUMNS} FROM attempts a WHERE a.id = ?`).get(id) as Row | undefined
+    ensureOpen()
+    const row = cache.get(`SELECT ${RECORD_COLUMNS} FROM attempts a WHERE a.id = ?`, true).get(id) as RecordRow | undefined
     return row ? record(row) : undefined
   }
 
@@ -69,11 +72,12 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     const compiled = compile(filter)
     let after: SortPosition | null = null
     for (;;) {
-      const rows = planner.selectRows(compiled, after, batchSize, RECORD_COLUMNS)
+      const rows = planner.selectRowArrays(compiled, after, batchSize, RECORD_COLUMNS)
       for (const row of rows) yield record(row)
       const last = rows.at(-1)
       if (rows.length < batchSize || !last) return
-      after = positionOf(compiled, last)
+      const id = last[R.id] as number
+      after = { key: sortKeyOf(compiled.sort, { started_at: last[R.started_at] as number, duration_ms: last[R.duration_ms] as number | null }), id }
     }
   }
 

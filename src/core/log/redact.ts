@@ -202,6 +202,8 @@ export interface TextGuard {
 }
 
 const MSISDN = /^234\d{10}$/
+/** SECRET_HINT or PHONE_HINT, in one pass (kept in step with both). */
+const SECRET_OR_PHONE_HINT = new RegExp(`${SECRET_HINT.source}|${PHONE_HINT.source}`, 'i')
 
 /**
  * A string guard for one exported record: secrets redacted, and unless fullPhone every
@@ -213,10 +215,15 @@ export function createTextGuard(phone: string, fullPhone: boolean): TextGuard {
   const national = usePhone && MSISDN.test(phone) ? phone.slice(3) : null
   let masked: string | undefined
   let nationalMasked: string | undefined
+  // One regex pass for both hints. A text holding the phone (or its national form) also holds
+  // whatever part of it matches the hint (an MSISDN's `234`), so includes() is only needed
+  // when the hint does not match the phone itself.
+  const checkPhone = usePhone && !SECRET_OR_PHONE_HINT.test(phone)
+  const checkNational = national !== null && !SECRET_OR_PHONE_HINT.test(national)
   const affects = fullPhone
     ? (text: string): boolean => SECRET_HINT.test(text)
     : (text: string): boolean =>
-        SECRET_HINT.test(text) || PHONE_HINT.test(text) || (usePhone && text.includes(phone)) || (national !== null && text.includes(national))
+        SECRET_OR_PHONE_HINT.test(text) || (checkPhone && text.includes(phone)) || (checkNational && text.includes(national as string))
   const guard = (text: string): string => {
     if (!affects(text)) return text
     let out = redactSecretsInText(text)

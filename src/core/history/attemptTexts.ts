@@ -1,0 +1,153 @@
+import type { StatementCache } from './statementCache.ts'
+
+// attempt_texts (schema.ts): texts that repeat across thousands of attempts — the request's
+// fixed headers, response header templates, response body templates — stored once and
+// referred to by id, so that reading a full record needs no decompression (an inflate call
+// costs ~10 µs; a cached template a Map lookup). Ids are cached once read back as committed
+// (as in attemptContexts.ts): one inserted by a transaction that rolls back is never reused.
+
+/** Most texts kept: beyond it, varying parts that escaped templating are stored per row instead. */
+export const MAX_TEXTS = 10_000
+
+export interface TextRegistry {
+  /**
+   * The id of `text`, inserting it if new. Call inside the write transaction. `capped`: when
+   * the table already holds MAX_TEXTS texts and this one is new, returns null (store it per row).
+   */
+  idFor(text: string, capped: boolean): number | null
+  get(id: number): string
+  /** A value derived from the text of `id`, computed once (template parsing). */
+  derived<T>(id: number, kind: string, derive: (text: string) => T): T
+}
+
+export function createTextRegistry(statements: StatementCache): TextRegistry {
+  const ids = new Map<string, number>()
+  const texts = new Map<number, string>()
+  const derivedValues = new Map<string, Map<number, unknown>>()
+
+  function get(id: number): string {
+    const cached = texts.get(id)
+    if (cached !== undefined) return cached
+    const row = statements.get('SELECT text FROM attempt_texts WHERE id = ?').get(id) as { text: string } | undefined
+    if (!row) throw new Error(`History is damaged: stored text #${id} is missing.`)
+    texts.set(id, row.text)
+    return row.text
+  }
+
+  return {
+    idFor(text, capped) {
+      const cached = ids.get(text)
+      if (cached !== undefined) return cached
+      const found = statements.get('SELECT id FROM attempt_texts WHERE text = ?').get(text) as { id: number } | undefined
+      if (found) {
+        ids.set(text, found.id)
+        return found.id
+      }
+      if (capped) {
+        const { n } = statements.get('SELECT ifnull(max(id), 0) AS n FROM attempt_texts').get() as { n: number }
+        if (n >= MAX_TEXTS) return null
+      }
+      return Number(statements.get('INSERT INTO attempt_texts (text) VALUES (?)').run(text).lastInsertRowid)
+    },
+    get,
+    derived<T>(id: number, kind: string, derive: (text: string) => T): T {
+      let byId = derivedValues.get(kind)
+      if (!byId) derivedValues.set(kind, (byId = new Map()))
+      if (byId.has(id)) return byId.get(id) as T
+      const value = derive(get(id))
+      byId.set(id, value)
+      return value
+    },
+  }
+}
+
+// ---- Response headers: a template of [name, value | null] pairs (null: the value is per row).
+
+/** Response headers whose values change from response to response; their values are stored per row. */
+const VARYING_HEADERS: ReadonlySet<string> = new Set([
+  'date',
+  'content-length',
+  'age',
+  'etag',
+  'last-modified',
+  'set-cookie',
+  'x-request-id',
+  'x-correlation-id',
+  'request-id',
+  'x-amzn-requestid',
+  'x-amz-cf-id',
+  'cf-ray',
+])
+
+export interface StoredHeaders {
+  /** Template id; null when the headers are stored whole in `values`. */
+  template: number | null
+  /** JSON: the per-row values in template order, or (no template) the headers object itself. */
+  values: string
+}
+
+export function encodeResponseHeaders(headers: Record<string, string>, registry: TextRegistry): StoredHeaders {
+  const pairs: [string, string | null][] = []
+  const values: string[] = []
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue
+    const value = headers[name] as string
+    if (VARYING_HEADERS.has(name.toLowerCase())) {
+      pairs.push([name, null])
+      values.push(value)
+    } else pairs.push([name, value])
+  }
+  const template = registry.idFor(JSON.stringify(pairs), true)
+  return template === null ? { template: null, values: JSON.stringify(headers) } : { template, values: JSON.stringify(values) }
+}
+
+interface HeaderTemplate {
+  names: string[]
+  /** The fixed value, or null where the row's next value goes. */
+  fixed: (string | null)[]
+}
+
+const parseHeaderTemplate = (text: string): HeaderTemplate => {
+  const pairs = JSON.parse(text) as [string, string | null][]
+  return { names: pairs.map((p) => p[0]), fixed: pairs.map((p) => p[1]) }
+}
+
+export function decodeResponseHeaders(template: number | null, values: string, registry: TextRegistry): Record<string, string> {
+  if (template === null) return JSON.parse(values) as Record<string, string>
+  const { names, fixed } = registry.derived(template, 'headers', parseHeaderTemplate)
+  const rowValues = JSON.parse(values) as string[]
+  const headers: Record<string, string> = {}
+  let next = 0
+  for (let i = 0; i < names.length; i++) headers[names[i] as string] = fixed[i] ?? (rowValues[next++] as string)
+  return headers
+}
+
+// ---- Response bodies: the attempt's transaction reference and payment id, which most bodies
+// echo, are replaced by placeholders; the rest is nearly always one of a few texts.
+
+const REF_MARK = '\u0001'
+const PAYMENT_MARK = '\u0002'
+const hasMark = (text: string): boolean => text.includes(REF_MARK) || text.includes(PAYMENT_MARK)
+
+interface BodyKeys {
+  transactionRef: string
+  paymentId: string
+}
+
+/** The template id of `body`, or null when it must be stored as is. */
+export function bodyTemplateId(body: string, keys: BodyKeys, registry: TextRegistry): number | null {
+  // Exact inversion needs the marks to occur nowhere but where a value was replaced.
+  if (hasMark(body) || hasMark(keys.transactionRef) || hasMark(keys.paymentId)) return null
+  let template = body
+  if (keys.transactionRef !== '') template = template.replaceAll(keys.transactionRef, REF_MARK)
+  if (keys.paymentId !== '') template = template.replaceAll(keys.paymentId, PAYMENT_MARK)
+  return registry.idFor(template, true)
+}
+
+export function bodyFromTemplate(template: number, keys: BodyKeys, registry: TextRegistry): string {
+  let body = registry.get(template)
+  // Replacer functions: a replacement string would give `$&`, `$'`… in the values a meaning.
+  if (body.includes(PAYMENT_MARK)) body = body.replaceAll(PAYMENT_MARK, () => keys.paymentId)
+  if (body.includes(REF_MARK)) body = body.replaceAll(REF_MARK, () => keys.transactionRef)
+  return body
+}
