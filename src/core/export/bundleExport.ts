@@ -8,6 +8,7 @@ import { ZipFile } from 'yazl'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { isDiagnosticLogFile } from '../log/diagnosticLog.ts'
 import { redact, redactString } from '../log/redact.ts'
+import { abortError, write } from './streamWrite.ts'
 
 // Support bundle: one zip (yazl, streamed) holding
 //   attempts.jsonl  – the records, exactly as the JSON Lines export writes them;
@@ -175,33 +176,6 @@ export async function* mergedLogLines(logDir: string, window: LogWindow, fullPho
   }
 }
 
-const abortError = (signal: AbortSignal): Error => {
-  const error = new Error('Export cancelled', { cause: signal.reason })
-  error.name = 'AbortError'
-  return error
-}
-
-async function writeChunk(out: Writable, chunk: string, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) throw abortError(signal)
-  if (out.write(chunk)) return
-  await new Promise<void>((resolve, reject) => {
-    const cleanup = (): void => {
-      out.off('drain', onDrain)
-      out.off('error', onError)
-      out.off('close', onClose)
-      signal?.removeEventListener('abort', onAbort)
-    }
-    const onDrain = (): void => (cleanup(), resolve())
-    const onError = (error: Error): void => (cleanup(), reject(error))
-    const onClose = (): void => (cleanup(), reject(new Error('The bundle stream closed early.')))
-    const onAbort = (): void => (cleanup(), reject(abortError(signal as AbortSignal)))
-    out.on('drain', onDrain)
-    out.on('error', onError)
-    out.on('close', onClose)
-    signal?.addEventListener('abort', onAbort)
-  })
-}
-
 /** Streams the selected, redacted log lines into `out`; returns how many were written. */
 export async function writeLogLines(
   out: Writable,
@@ -213,11 +187,11 @@ export async function writeLogLines(
     chunk += line + '\n'
     lines++
     if (chunk.length >= 64 * 1024) {
-      await writeChunk(out, chunk, options.signal)
+      await write(out, chunk, options.signal)
       chunk = ''
     }
   }
-  if (chunk) await writeChunk(out, chunk, options.signal)
+  if (chunk) await write(out, chunk, options.signal)
   return lines
 }
 

@@ -8,6 +8,7 @@ import type { ExportProgress } from '../../shared/ipc/contract.ts'
 import { type BundleOptions, writeBundle } from './bundleExport.ts'
 import { createCsvEncoder } from './csvExport.ts'
 import { createJsonlEncoder } from './jsonlExport.ts'
+import { abortError, throwIfAborted, write } from './streamWrite.ts'
 
 // The one entry point for exports. The file is written beside outPath under a hidden temporary
 // name and renamed onto outPath only when complete, so a cancelled or failed export never
@@ -48,44 +49,6 @@ export const PROGRESS_MIN_MS = 100
 interface RecordEncoder {
   readonly head: string
   encode(record: AttemptRecord): string
-}
-
-export function abortError(signal?: AbortSignal): Error {
-  const error = new Error('Export cancelled', { cause: signal?.reason })
-  error.name = 'AbortError'
-  return error
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal)
-}
-
-/** Writes `chunk`; if the stream is full, waits for 'drain' (or fails on error/close/abort). */
-async function write(out: Writable, chunk: string | Uint8Array, signal: AbortSignal | undefined): Promise<void> {
-  throwIfAborted(signal)
-  if (out.destroyed) throw (out.errored as Error | null) ?? new Error('The export stream was closed.')
-  if (out.write(chunk)) {
-    // Let I/O callbacks and a cancel request in between batches even when the stream never fills.
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    throwIfAborted(signal)
-    return
-  }
-  await new Promise<void>((resolve, reject) => {
-    const cleanup = (): void => {
-      out.off('drain', onDrain)
-      out.off('error', onError)
-      out.off('close', onClose)
-      signal?.removeEventListener('abort', onAbort)
-    }
-    const onDrain = (): void => (cleanup(), resolve())
-    const onError = (error: Error): void => (cleanup(), reject(error))
-    const onClose = (): void => (cleanup(), reject((out.errored as Error | null) ?? new Error('The export stream was closed.')))
-    const onAbort = (): void => (cleanup(), reject(abortError(signal)))
-    out.on('drain', onDrain)
-    out.on('error', onError)
-    out.on('close', onClose)
-    signal?.addEventListener('abort', onAbort)
-  })
 }
 
 interface PumpContext {
