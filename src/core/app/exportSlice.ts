@@ -27,7 +27,7 @@ export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', jso
 export async function exportSlice(core: AppCore, options: ExportSliceOptions): Promise<{ rows: number; path: string }> {
   const total = core.history.count(options.filter)
   const state = await core.environmentsState()
-  const clockOffsets = state.environments.map((env) => ({ environment: env.id, clockOffsetMs: core.history.precheck('0', env.id).clockOffsetMs }))
+  const clockOffsets = state.environments.map((env) => ({ environment: env.id, clockOffsetMs: core.history.latestClockOffset(env.id) }))
   const result = await exportHistory({
     records: core.history.iterate(options.filter),
     total,

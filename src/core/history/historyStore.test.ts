@@ -193,6 +193,8 @@ describe('chain and precheck', () => {
     expect(store.precheck('1', 'sandbox').clockOffsetMs).toBe(-222)
     expect(store.precheck('1', 'production').clockOffsetMs).toBe(999)
     expect(store.precheck('1', 'training').clockOffsetMs).toBeNull()
+    expect(store.latestClockOffset('sandbox')).toBe(-222)
+    expect(store.latestClockOffset('training')).toBeNull()
   })
 })
 

@@ -10,7 +10,7 @@ import { createCounter } from './historyCount.ts'
 import { createPlanner, DEFAULT_PLANNER_OPTIONS, positionOf, type PlannerOptions } from './historyPlanner.ts'
 import { compileFilter, decodeCursor, encodeCursor, sortKeyOf, type SortPosition } from './historyQuery.ts'
 import { createStatementCache } from './statementCache.ts'
-import { chain, precheck, statusStrip } from './statusQueries.ts'
+import { chain, latestClockOffset, precheck, statusStrip } from './statusQueries.ts'
 import { createTrigramPicker } from './trigramPicker.ts'
 import type { HistoryStore } from './types.ts'
 
@@ -91,6 +91,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     },
     chain: (paymentId) => chain(statement, paymentId),
     precheck: (paymentId, environment) => precheck(statement, paymentId, environment),
+    latestClockOffset: (environment) => latestClockOffset(statement, environment),
     statusStrip: (nowMs) => statusStrip(statement, nowMs),
     iterate,
     close() {

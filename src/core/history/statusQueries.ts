@@ -21,12 +21,17 @@ export function precheck(statement: Statement, paymentId: string, environment: A
     `SELECT ${SUMMARY_COLUMNS} FROM attempts a INDEXED BY attempts_payment
      WHERE a.payment_id = ? AND a.outcome IN ('enrolled', 'unknown') ORDER BY a.started_at DESC, a.id DESC LIMIT 10`,
   ).all(paymentId) as Row[]
+  return { risky: risky.map(toSummary), clockOffsetMs: latestClockOffset(statement, environment) }
+}
+
+/** Server − local clock seen in the newest finished answer from an environment, or null. */
+export function latestClockOffset(statement: Statement, environment: AttemptRecord['environment']): number | null {
   // Newest first by start; the environment is tested on the time index's entries.
   const offset = statement(
     `SELECT a.clock_offset_ms AS v FROM attempts a INDEXED BY attempts_started
      WHERE a.environment = ? AND a.finished_at IS NOT NULL AND a.clock_offset_ms IS NOT NULL ORDER BY a.started_at DESC, a.id DESC LIMIT 1`,
   ).get(environment) as { v: number } | undefined
-  return { risky: risky.map(toSummary), clockOffsetMs: offset?.v ?? null }
+  return offset?.v ?? null
 }
 
 /** Today = since local midnight of `nowMs`; last hour = (now − 1 h, now]. */

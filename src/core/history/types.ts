@@ -52,6 +52,8 @@ export interface HistoryStore {
   /** All attempts for one payment id, oldest first. */
   chain(paymentId: string): AttemptSummary[]
   precheck(paymentId: string, environment: AttemptRecord['environment']): EnrollPrecheck
+  /** Server − local clock (ms) from the newest finished answer of an environment, or null. */
+  latestClockOffset(environment: AttemptRecord['environment']): number | null
   statusStrip(nowMs: number): StatusStrip
   /** Streams every matching record in the filter's order, a batch at a time (for exports). */
   iterate(filter: HistoryFilter, batchSize?: number): Iterable<AttemptRecord>
