@@ -1,20 +1,11 @@
 import { hash } from 'node:crypto'
+import type { AuditEntry } from '../../shared/ipc/contract.ts'
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64)
 
-export interface HashedFields {
-  seq: number
-  at: number
-  operator: string
-  machine: string
-  appVersion: string
-  action: string
-  summary: string
-  /** Canonical JSON text, as stored. */
-  details: string
-  prevHash: string
-}
+/** An entry as hashed: everything but its own hash, with details as the canonical JSON text stored. */
+export type HashedFields = Omit<AuditEntry, 'details' | 'hash'> & { details: string }
 
 /**
  * sha256 (hex) of the entry's fields as a JSON array in a fixed order. Every field is a
