@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { openPromise } from 'yauzl'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import type { ExportProgress } from '../../shared/ipc/contract.ts'
 import { CSV_HEADER } from './columns.ts'
 import { exportHistory } from './exportHistory.ts'
+import { unzipAll } from './unzip.test-helpers.ts'
 
 let dir: string
 beforeEach(() => {
@@ -59,21 +59,6 @@ function record(id: number, over: Partial<AttemptRecord> = {}): AttemptRecord {
 const records = (n: number): AttemptRecord[] => Array.from({ length: n }, (_, i) => record(i + 1))
 const partFiles = (): string[] => readdirSync(dir).filter((name) => name.endsWith('.part'))
 
-async function unzip(path: string): Promise<Map<string, string>> {
-  const zip = await openPromise(path, { lazyEntries: true })
-  const files = new Map<string, string>()
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const stream = await zip.openReadStreamPromise(entry)
-      const chunks: Buffer[] = []
-      for await (const chunk of stream) chunks.push(chunk as Buffer)
-      files.set(entry.fileName, Buffer.concat(chunks).toString('utf8'))
-    }
-  } finally {
-    zip.close()
-  }
-  return files
-}
 
 describe('CSV export', () => {
   it('writes a UTF-8 BOM, the header row and one CRLF-terminated row per record', async () => {
@@ -306,7 +291,7 @@ describe('support bundle', () => {
       bundle: { logDir, from: T0, to: T0 + 5000, about: { appVersion: '0.1.0', operator: 'ada', clientSecret: 'nope' } },
     })
     expect(result).toEqual({ rows: 3, path: outPath })
-    const files = await unzip(outPath)
+    const files = await unzipAll(outPath)
     expect([...files.keys()]).toEqual(['attempts.jsonl', 'diagnostic.log', 'about.json'])
 
     const jsonlPath = join(dir, 'plain.jsonl')
@@ -335,14 +320,14 @@ describe('support bundle', () => {
     writeLogs(logDir)
     const outPath = join(dir, 'bundle.zip')
     await exportHistory({ records: [], format: 'bundle', outPath, fullPhone: true, bundle: { logDir, about: {} } })
-    const log = (await unzip(outPath)).get('diagnostic.log') ?? ''
+    const log = (await unzipAll(outPath)).get('diagnostic.log') ?? ''
     expect(log.split('\n').filter(Boolean)).toHaveLength(7)
     expect(log).toContain('not json at all')
     expect(log).toContain('2348031000001')
 
     const none = join(dir, 'none.zip')
     await exportHistory({ records: records(1), format: 'bundle', outPath: none, fullPhone: false, bundle: { logDir: join(dir, 'nowhere'), about: {} } })
-    expect((await unzip(none)).get('diagnostic.log')).toBe('')
+    expect((await unzipAll(none)).get('diagnostic.log')).toBe('')
   })
 
   it('cancels a bundle with an AbortError and leaves nothing behind', async () => {

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openPromise } from 'yauzl'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { exportHistory, type ExportFormat } from './exportHistory.ts'
+import { unzipAll } from './unzip.test-helpers.ts'
 
 // Defence in depth: history never holds the secret, the bearer token or a Signature value,
 // but if one slipped into a record (headers, bodies, messages) or into the diagnostic log,
@@ -82,21 +82,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function unzipAll(path: string): Promise<Map<string, string>> {
-  const zip = await openPromise(path, { lazyEntries: true })
-  const files = new Map<string, string>()
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const stream = await zip.openReadStreamPromise(entry)
-      const chunks: Buffer[] = []
-      for await (const chunk of stream) chunks.push(chunk as Buffer)
-      files.set(entry.fileName, Buffer.concat(chunks).toString('utf8'))
-    }
-  } finally {
-    zip.close()
-  }
-  return files
-}
 
 function expectClean(label: string, text: string): void {
   for (const [name, value] of Object.entries(FORBIDDEN)) expect(text.includes(value), `${label} contains the ${name}`).toBe(false)
