@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { exportHistory, type ExportFormat } from '../src/core/export/exportHistory.ts'
 import { createHistoryStore } from '../src/core/history/historyStore.ts'
 import type { HistoryStore } from '../src/core/history/types.ts'
-import { openDatabase } from '../src/core/storage/openDatabase.ts'
+import { APP_MIGRATIONS } from '../src/core/storage/migrations.ts'
+import { openDatabase, SCAN_PAGE_CACHE_KIB } from '../src/core/storage/openDatabase.ts'
 import type { AttemptRecord } from '../src/shared/domain/attempt.ts'
 import { generateAttempts } from './attemptGenerator.ts'
 
@@ -174,7 +175,8 @@ async function runChild(task: Task, dbPath: string, outPath: string): Promise<Ch
       rows = (await exportHistory({ records: generatedRecords(ROWS), total: ROWS, format: task === 'core-csv' ? 'csv' : 'jsonl', outPath, fullPhone: false })).rows
       seconds = (performance.now() - started) / 1000
     } else {
-      const db = openDatabase(dbPath)
+      // The connection exports read through in the app (AppCore.openHistoryScan).
+      const db = openDatabase(dbPath, APP_MIGRATIONS, { pageCacheKiB: SCAN_PAGE_CACHE_KIB })
       const store = createHistoryStore(db)
       const started = performance.now()
       if (task === 'iterate') {

@@ -15,7 +15,8 @@ import { createNonce } from '../protocol/nonce.ts'
 import { createTokenCache } from '../protocol/tokenCache.ts'
 import type { Credentials, FetchLike } from '../protocol/types.ts'
 import { createSettingsStore } from '../settings/settingsStore.ts'
-import { openDatabase } from '../storage/openDatabase.ts'
+import { APP_MIGRATIONS } from '../storage/migrations.ts'
+import { openDatabase, SCAN_PAGE_CACHE_KIB } from '../storage/openDatabase.ts'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -122,6 +123,21 @@ export function createAppCore(options: AppCoreOptions) {
     resolveTarget,
     environmentsState,
     dataDir: options.dataDir,
+    /**
+     * History on a connection of its own with a small page cache, for reading it end to end
+     * (exports): see SCAN_PAGE_CACHE_KIB. The caller closes it.
+     */
+    openHistoryScan() {
+      const scanDb = openDatabase(join(options.dataDir, HISTORY_FILE), APP_MIGRATIONS, { pageCacheKiB: SCAN_PAGE_CACHE_KIB })
+      const store = createHistoryStore(scanDb)
+      return {
+        history: store,
+        close() {
+          store.close()
+          scanDb.close()
+        },
+      }
+    },
     close() {
       db.close()
     },

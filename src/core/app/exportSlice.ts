@@ -3,6 +3,7 @@ import { release, type as osType } from 'node:os'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { ExportProgress } from '../../shared/ipc/contract.ts'
 import { exportHistory } from '../export/exportHistory.ts'
+import type { HistoryStore } from '../history/types.ts'
 import type { AppCore } from './appCore.ts'
 
 export type ExportFormat = 'csv' | 'jsonl' | 'bundle'
@@ -22,14 +23,31 @@ export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', jso
 
 /**
  * Exports exactly what a history filter selects, for the console and the CLI alike, and
- * records the export (with the full-phone choice) in the audit trail.
+ * records the export (with the full-phone choice) in the audit trail. History is read through
+ * a connection of its own (AppCore.openHistoryScan), closed when the export ends.
  */
 export async function exportSlice(core: AppCore, options: ExportSliceOptions): Promise<{ rows: number; path: string }> {
-  const total = core.history.count(options.filter)
+  const scan = core.openHistoryScan()
+  let result: { rows: number; path: string }
+  try {
+    result = await exportFrom(scan.history, core, options)
+  } finally {
+    scan.close()
+  }
+  core.audit.record({
+    action: 'export',
+    summary: `Exported ${result.rows} attempts as ${options.format.toUpperCase()} to ${basename(result.path)}${options.fullPhone ? ' with FULL phone numbers' : ' (phones masked)'}`,
+    details: { format: options.format, rows: result.rows, file: basename(result.path), fullPhone: options.fullPhone, filter: options.filter },
+  })
+  return result
+}
+
+async function exportFrom(history: HistoryStore, core: AppCore, options: ExportSliceOptions): Promise<{ rows: number; path: string }> {
+  const total = history.count(options.filter)
   const state = await core.environmentsState()
-  const clockOffsets = state.environments.map((env) => ({ environment: env.id, clockOffsetMs: core.history.latestClockOffset(env.id) }))
-  const result = await exportHistory({
-    records: core.history.iterate(options.filter),
+  const clockOffsets = state.environments.map((env) => ({ environment: env.id, clockOffsetMs: history.latestClockOffset(env.id) }))
+  return exportHistory({
+    records: history.iterate(options.filter),
     total,
     format: options.format,
     outPath: options.outPath,
@@ -50,10 +68,4 @@ export async function exportSlice(core: AppCore, options: ExportSliceOptions): P
       },
     },
   })
-  core.audit.record({
-    action: 'export',
-    summary: `Exported ${result.rows} attempts as ${options.format.toUpperCase()} to ${basename(result.path)}${options.fullPhone ? ' with FULL phone numbers' : ' (phones masked)'}`,
-    details: { format: options.format, rows: result.rows, file: basename(result.path), fullPhone: options.fullPhone, filter: options.filter },
-  })
-  return result
 }

@@ -1,6 +1,7 @@
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { maskPhone } from '../../shared/domain/phone.ts'
 import { createTextGuard, isSecretKey, REDACTED, type TextGuard } from '../log/redact.ts'
+import { createJsonlLineWriter } from './jsonlLine.ts'
 
 // JSON Lines: one AttemptRecord per line, '\n' after each, UTF-8 without BOM. The record is
 // rebuilt field by field (a property the type does not know is never written), every string
@@ -44,32 +45,35 @@ function guardKey(key: string, guard: TextGuard): string {
   return out
 }
 
+/** A text guarded; a missing one (null, or undefined in a damaged record) is written as null. */
 const str = (value: string | null, guard: TextGuard): string | null => (value === null || value === undefined ? null : guard(String(value)))
+/** The same for a text the type says is always there: a damaged record still exports. */
+const text = <T extends string>(value: T, guard: TextGuard): T => str(value, guard) as T
 
 /** The record as it is exported: same shape, masked and guarded. */
 export function toExportRecord(record: AttemptRecord, fullPhone: boolean): AttemptRecord {
-  const guard = createTextGuard(record.phone ?? '', fullPhone)
+  const guard = createTextGuard(String(record.phone ?? ''), fullPhone)
   return {
     id: record.id,
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
-    environment: guard(record.environment) as AttemptRecord['environment'],
-    baseUrl: guard(record.baseUrl),
-    channel: guard(record.channel) as AttemptRecord['channel'],
-    operator: guard(record.operator),
-    appVersion: guard(record.appVersion),
-    clientId: guard(record.clientId),
-    paymentId: guard(record.paymentId),
-    phone: fullPhone ? guard(record.phone) : maskPhone(record.phone ?? ''),
-    transactionRef: guard(record.transactionRef),
-    signatureMethod: guard(record.signatureMethod) as AttemptRecord['signatureMethod'],
-    requestUrl: guard(record.requestUrl),
+    environment: text(record.environment, guard),
+    baseUrl: text(record.baseUrl, guard),
+    channel: text(record.channel, guard),
+    operator: text(record.operator, guard),
+    appVersion: text(record.appVersion, guard),
+    clientId: text(record.clientId, guard),
+    paymentId: text(record.paymentId, guard),
+    phone: fullPhone ? text(record.phone, guard) : maskPhone(String(record.phone ?? '')),
+    transactionRef: text(record.transactionRef, guard),
+    signatureMethod: text(record.signatureMethod, guard),
+    requestUrl: text(record.requestUrl, guard),
     requestHeaders: guardHeaders(record.requestHeaders ?? {}, guard),
-    requestBody: guard(record.requestBody),
+    requestBody: text(record.requestBody, guard),
     httpStatus: record.httpStatus,
     responseHeaders: record.responseHeaders ? guardHeaders(record.responseHeaders, guard) : null,
     responseBody: str(record.responseBody, guard),
-    outcome: guard(record.outcome) as AttemptRecord['outcome'],
+    outcome: text(record.outcome, guard),
     errors: (Array.isArray(record.errors) ? record.errors : []).map((e) => ({ code: guard(String(e.code)), message: guard(String(e.message)) })),
     failureReason: str(record.failureReason, guard),
     tokenMs: record.tokenMs,
@@ -87,12 +91,18 @@ export interface JsonlEncoder {
   encode(record: AttemptRecord): string
 }
 
+/**
+ * Writes `JSON.stringify(toExportRecord(record, fullPhone)) + '\n'` per record: through the
+ * fast path of jsonlLine.ts, which writes the same text, or for a record it does not take,
+ * directly.
+ */
 export function createJsonlEncoder(options: { fullPhone: boolean }): JsonlEncoder {
   const { fullPhone } = options
+  const line = createJsonlLineWriter(fullPhone)
   return {
     head: '',
     encode(record) {
-      return JSON.stringify(toExportRecord(record, fullPhone)) + '\n'
+      return line(record) ?? JSON.stringify(toExportRecord(record, fullPhone)) + '\n'
     },
   }
 }

@@ -2,6 +2,7 @@ import type { ApiError, AttemptRecord, AttemptSummary } from '../../shared/domai
 import { STORED_REQUEST_HEADERS } from '../../shared/domain/attempt.ts'
 import { bodyFromTemplate, decodeResponseHeaders, type TextRegistry } from './attemptTexts.ts'
 import { decodeBlob } from './blobCodec.ts'
+import { jsonString } from '../text/jsonString.ts'
 import type { SQLOutputValue } from 'node:sqlite'
 import type { Row } from './historyPlanner.ts'
 
@@ -153,9 +154,12 @@ export function toRecord(row: RecordRow, context: AttemptContext, texts: TextReg
  * other body is stored as is.
  */
 export function canonicalRequestBody(a: Pick<AttemptRecord, 'paymentId' | 'phone' | 'transactionRef'>): string {
-  return JSON.stringify({ paymentId: a.paymentId, mobilePhoneNumber: a.phone, transactionRef: a.transactionRef })
+  // JSON.stringify({ paymentId, mobilePhoneNumber, transactionRef }) written out (a test holds
+  // them equal): a third of the cost, on every record read.
+  return `{"paymentId":${jsonString(a.paymentId)},"mobilePhoneNumber":${jsonString(a.phone)},"transactionRef":${jsonString(a.transactionRef)}}`
 }
 
 function parseErrors(json: string): ApiError[] {
-  return JSON.parse(json) as ApiError[]
+  // Most attempts have no errors; JSON.parse('[]') is a call per row for nothing.
+  return json === '[]' ? [] : (JSON.parse(json) as ApiError[])
 }

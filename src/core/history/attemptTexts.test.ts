@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHistoryStore } from './historyStore.ts'
 import { MAX_TEXTS } from './attemptTexts.ts'
+import { canonicalRequestBody } from './attemptRows.ts'
 import { completion, newAttempt, openTempDb, type TempDb } from './testFixtures.ts'
 import type { HistoryStore } from './types.ts'
 
@@ -80,5 +81,17 @@ describe('templated headers and bodies', () => {
     const record = store.get(id)
     expect(record?.responseHeaders).toEqual(headers)
     expect(record?.responseBody).toBe(body)
+  })
+})
+
+describe('canonicalRequestBody', () => {
+  it('is JSON.stringify of the body the client sends, for awkward values too', () => {
+    const values = ['266274', '2348031234567', 'JB-1-Enrol', 'say "hi"', 'back\\slash', 'ünï 🇳🇬', '\u0001\n', 'lone \ud800', '']
+    for (const paymentId of values) {
+      for (const transactionRef of values) {
+        const phone = values[(paymentId.length + transactionRef.length) % values.length] as string
+        expect(canonicalRequestBody({ paymentId, phone, transactionRef })).toBe(JSON.stringify({ paymentId, mobilePhoneNumber: phone, transactionRef }))
+      }
+    }
   })
 })

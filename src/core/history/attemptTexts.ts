@@ -144,10 +144,32 @@ export function bodyTemplateId(body: string, keys: BodyKeys, registry: TextRegis
   return registry.idFor(template, true)
 }
 
+/** A body template cut at its marks: texts[0], mark 0, texts[1], mark 1, … texts[n]. */
+interface BodyParts {
+  texts: string[]
+  marks: string[]
+}
+
+function splitAtMarks(template: string): BodyParts {
+  const texts: string[] = []
+  const marks: string[] = []
+  let start = 0
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i] as string
+    if (ch === REF_MARK || ch === PAYMENT_MARK) {
+      texts.push(template.slice(start, i))
+      marks.push(ch)
+      start = i + 1
+    }
+  }
+  texts.push(template.slice(start))
+  return { texts, marks }
+}
+
+/** The body of a row: its template with the row's values where the marks are (the template is cut once). */
 export function bodyFromTemplate(template: number, keys: BodyKeys, registry: TextRegistry): string {
-  let body = registry.get(template)
-  // Replacer functions: a replacement string would give `$&`, `$'`… in the values a meaning.
-  if (body.includes(PAYMENT_MARK)) body = body.replaceAll(PAYMENT_MARK, () => keys.paymentId)
-  if (body.includes(REF_MARK)) body = body.replaceAll(REF_MARK, () => keys.transactionRef)
+  const { texts, marks } = registry.derived(template, 'body-parts', splitAtMarks)
+  let body = texts[0] as string
+  for (let i = 0; i < marks.length; i++) body += (marks[i] === REF_MARK ? keys.transactionRef : keys.paymentId) + (texts[i + 1] as string)
   return body
 }

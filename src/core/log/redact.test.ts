@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTextGuard, isSecretKey, maskPhonesInText, REDACTED, redact, redactString } from './redact.ts'
+import { createTextGuard, isSecretKey, maskPhonesInText, phoneFitsLeaveAlone, REDACTED, redact, redactString, textGuardLeavesAlone } from './redact.ts'
 
 const SECRET = 'XCTiBtLy1G9chAnyg0z3BcaFK4cVpwDg/GTw2EmjTZ8='
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJJS0lBIn0.c2lnbmF0dXJl'
@@ -135,5 +135,47 @@ describe('createTextGuard', () => {
     expect(guard.affects('application/json')).toBe(false)
     expect(guard.affects('x 8031234567')).toBe(true)
     expect(guard.affects(`Bearer ${TOKEN}`)).toBe(true)
+  })
+})
+
+describe('textGuardLeavesAlone', () => {
+  const phones = ['2348031234567', '2349051234999', '8031234567', '', '123456']
+  const texts = [
+    'application/json',
+    'SignatureMethod',
+    'max-age=31536000 ; includeSubDomains',
+    'Wed, 31 Dec 2025 23:59:58 GMT',
+    '724072502',
+    '1767225596',
+    '8031234567',
+    'x 2348031234567 y',
+    '+234 803 123 4567',
+    '0803-123-4567',
+    'Bearer abc',
+    'client_secret=x',
+    'token',
+    'JB-1767225596-Enrol',
+    '55b91a4425f99f31c1f5bd16ef868145',
+    '{"paymentId":"1","mobilePhoneNumber":"2348031234567"}',
+  ]
+
+  it('answers yes only for texts every guard of a fitting phone leaves as they are', () => {
+    for (const text of texts) {
+      if (!textGuardLeavesAlone(text)) continue
+      for (const phone of phones) {
+        expect(phoneFitsLeaveAlone(phone)).toBe(true)
+        for (const fullPhone of [false, true]) expect(createTextGuard(phone, fullPhone)(text), `${text} / ${phone}`).toBe(text)
+      }
+    }
+  })
+
+  it('says yes to repeated header values and names, no to phones, ten-digit runs and secrets', () => {
+    expect(['application/json', 'SignatureMethod', 'max-age=31536000 ; includeSubDomains', '724072502', 'Wed, 31 Dec 2025 23:59:58 GMT'].map(textGuardLeavesAlone)).toEqual([true, true, true, true, true])
+    expect(['1767225596', '8031234567', '+234 803 123 4567', 'Bearer abc', 'client_secret=x'].map(textGuardLeavesAlone)).toEqual([false, false, false, false, false])
+  })
+
+  it('speaks for digit-only phones under 7 or from 10 digits', () => {
+    expect(['2348031234567', '8031234567', '123456', ''].map(phoneFitsLeaveAlone)).toEqual([true, true, true, true])
+    expect(['80312345', '803123456', '+2348031234567', '234 803', null].map(phoneFitsLeaveAlone)).toEqual([false, false, false, false, false])
   })
 })

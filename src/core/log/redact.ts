@@ -63,8 +63,11 @@ const CIPHER = /\b(GET|POST|PUT|PATCH|DELETE)&(https?%3A%2F%2F[^&\s"'\\]*)&([^&\
 const PHONE_HINT = /234|0[789][01]/
 const PHONE = /(?<![\d+])(?:\+?234(?:[\s-]?[789][01]\d(?:[\s-]?\d){7}|\d{10})|0[789][01]\d(?:[\s-]?\d){7})(?!\d)/g
 
+const COMPACT_MSISDN = /^234\d{10}$/
+
 function maskPhoneMatch(match: string): string {
   // Mask national digits 4–7 (0-based 3..6): `234803****567`, `0803****567`, `+234 803 *** *567`.
+  if (COMPACT_MSISDN.test(match)) return `${match.slice(0, 6)}****${match.slice(10)}`
   const prefixDigits = match.replace(/\D/g, '').length - 10
   let seen = 0
   let out = ''
@@ -201,9 +204,32 @@ export interface TextGuard {
   affects(text: string): boolean
 }
 
-const MSISDN = /^234\d{10}$/
 /** SECRET_HINT or PHONE_HINT, in one pass (kept in step with both). */
 const SECRET_OR_PHONE_HINT = new RegExp(`${SECRET_HINT.source}|${PHONE_HINT.source}`, 'i')
+
+/** Ten digits in a row: the shortest run that can hold a 10+ digit phone or an MSISDN's national part. */
+const TEN_DIGITS = /\d{10}/
+
+/**
+ * Whether `phone` is one textGuardLeavesAlone speaks for: digits only, and either too short
+ * for createTextGuard to look for (under 7 digits) or at least 10 digits long (an MSISDN).
+ */
+export function phoneFitsLeaveAlone(phone: unknown): phone is string {
+  return typeof phone === 'string' && (phone.length < 7 || phone.length >= 10) && /^\d*$/.test(phone)
+}
+
+/**
+ * Whether every guard createTextGuard makes for a record whose phone fits phoneFitsLeaveAlone
+ * (fullPhone or not) leaves `text` exactly as it is: no secret or phone rule changes it, and
+ * it has no run of 10 digits that could hold the record's own number. Exports use it to
+ * write such a text, which repeats from record to record (URLs, header names and values,
+ * operator names), once per export.
+ */
+export function textGuardLeavesAlone(text: string): boolean {
+  if (TEN_DIGITS.test(text)) return false
+  if (!SECRET_OR_PHONE_HINT.test(text)) return true
+  return redactSecretsInText(text) === text && maskPhonesInText(text) === text
+}
 
 /**
  * A string guard for one exported record: secrets redacted, and unless fullPhone every
@@ -212,7 +238,7 @@ const SECRET_OR_PHONE_HINT = new RegExp(`${SECRET_HINT.source}|${PHONE_HINT.sour
  */
 export function createTextGuard(phone: string, fullPhone: boolean): TextGuard {
   const usePhone = !fullPhone && phone.length >= 7
-  const national = usePhone && MSISDN.test(phone) ? phone.slice(3) : null
+  const national = usePhone && COMPACT_MSISDN.test(phone) ? phone.slice(3) : null
   let masked: string | undefined
   let nationalMasked: string | undefined
   // One regex pass for both hints. A text holding the phone (or its national form) also holds

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { APP_MIGRATIONS, SchemaTooNewError, userVersion, type Migration } from './migrations.ts'
-import { openDatabase } from './openDatabase.ts'
+import { APP_PAGE_CACHE_KIB, openDatabase, SCAN_PAGE_CACHE_KIB } from './openDatabase.ts'
 import { immediateTransaction } from './transaction.ts'
 
 let dir: string
@@ -25,6 +25,16 @@ function counting(): { migrations: Migration[]; runs: number[] } {
 }
 
 describe('openDatabase', () => {
+  it('gives the app connection a 32 MiB page cache and a scanning one the size asked for', () => {
+    const app = openDatabase(join(dir, 'h.sqlite'), [])
+    const scan = openDatabase(join(dir, 'h.sqlite'), [], { pageCacheKiB: SCAN_PAGE_CACHE_KIB })
+    expect(pragma(app, 'cache_size')).toBe(-APP_PAGE_CACHE_KIB)
+    expect(pragma(scan, 'cache_size')).toBe(-SCAN_PAGE_CACHE_KIB)
+    scan.close()
+    app.close()
+    expect(() => openDatabase(join(dir, 'h.sqlite'), [], { pageCacheKiB: 1.5 })).toThrow(RangeError)
+  })
+
   it('creates missing folders and the file', () => {
     const path = join(dir, 'a', 'b', 'history.sqlite')
     openDatabase(path, []).close()

@@ -6,12 +6,29 @@ import { APP_MIGRATIONS, runMigrations, type Migration } from './migrations.ts'
 /** How long a writer waits for another process (console vs CLI) to release the file. */
 export const BUSY_TIMEOUT_MS = 5000
 
+/** The page cache of the app's connection: keeps the history view's indexes hot. */
+export const APP_PAGE_CACHE_KIB = 32768
+
+/**
+ * The page cache of a connection that reads history once from end to end (an export): a
+ * sequential scan gains nothing from a big cache, which would only add its 32 MiB to the
+ * process while the export runs (and evict the history view's pages from a shared one).
+ */
+export const SCAN_PAGE_CACHE_KIB = 2048
+
+export interface OpenDatabaseOptions {
+  /** Page cache size in KiB (default APP_PAGE_CACHE_KIB). */
+  pageCacheKiB?: number | undefined
+}
+
 /**
  * Opens (creating folder and file if needed) the SQLite database at `path`, sets the
  * connection up and brings the schema up to date. The caller owns the connection and closes
  * it; the history store and the audit trail can share it.
  */
-export function openDatabase(path: string, migrations: readonly Migration[] = APP_MIGRATIONS): DatabaseSync {
+export function openDatabase(path: string, migrations: readonly Migration[] = APP_MIGRATIONS, options: OpenDatabaseOptions = {}): DatabaseSync {
+  const pageCacheKiB = options.pageCacheKiB ?? APP_PAGE_CACHE_KIB
+  if (!Number.isInteger(pageCacheKiB) || pageCacheKiB < 64) throw new RangeError(`A page cache needs at least 64 KiB, not ${pageCacheKiB}.`)
   mkdirSync(dirname(path), { recursive: true })
   const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS })
   try {
@@ -20,7 +37,7 @@ export function openDatabase(path: string, migrations: readonly Migration[] = AP
       PRAGMA journal_mode = WAL;   -- readers never block the writer (console + CLI)
       PRAGMA synchronous = FULL;   -- payment records: a committed attempt survives power loss
       PRAGMA foreign_keys = ON;
-      PRAGMA cache_size = -32768;  -- 32 MiB page cache (default 2 MiB) keeps history indexes hot
+      PRAGMA cache_size = -${pageCacheKiB};  -- in KiB (SQLite's default is 2 MiB)
       PRAGMA temp_store = MEMORY;
     `)
     runMigrations(db, migrations)

@@ -46,6 +46,10 @@ describe('maskPhone', () => {
   })
   it('masks short values entirely', () => {
     expect(maskPhone('12345')).toBe('*****')
+    // Six shown plus three shown would be all of a 9-digit value (and overlap below it).
+    expect(maskPhone('80312345')).toBe('********')
+    expect(maskPhone('803123456')).toBe('*********')
+    expect(maskPhone('8031234567')).toBe('803123*567')
   })
 })
 

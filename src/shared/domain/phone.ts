@@ -31,9 +31,12 @@ export function normalisePhone(input: string): PhoneCheck {
   return { ok: true, msisdn, display: `+234 ${parsed.nationalNumber.slice(0, 3)} ${parsed.nationalNumber.slice(3, 6)} ${parsed.nationalNumber.slice(6)}` }
 }
 
-/** `2348031234567` → `234803****567`: enough to recognise, not enough to misuse. */
+/**
+ * `2348031234567` → `234803****567`: enough to recognise, not enough to misuse. Under 10
+ * characters the first six and last three would show everything (or overlap), so all is masked.
+ */
 export function maskPhone(phone: string): string {
-  if (phone.length <= 7) return '*'.repeat(phone.length)
+  if (phone.length < 10) return '*'.repeat(phone.length)
   return `${phone.slice(0, 6)}${'*'.repeat(phone.length - 9)}${phone.slice(-3)}`
 }
 
