@@ -62,6 +62,17 @@ describe('templated headers and bodies', () => {
     }
   })
 
+  it('keeps a header named __proto__ as a header (own property, in its place), also when the template repeats', () => {
+    for (const date of ['d1', 'd2']) {
+      const headers = JSON.parse(`{"server":"nginx","__proto__":"p","date":"${date}"}`) as Record<string, string>
+      const id = store.begin(newAttempt())
+      store.complete(id, completion('enrolled', { responseHeaders: headers }))
+      const got = store.get(id)?.responseHeaders ?? {}
+      expect(Object.entries(got)).toEqual([['server', 'nginx'], ['__proto__', 'p'], ['date', date]])
+      expect(Object.getPrototypeOf(got)).toBe(Object.prototype)
+    }
+  })
+
   it('keeps the request headers it stores in the documented order, absent ones absent', () => {
     const id = store.begin(newAttempt())
     store.markSending(id, { AuthKeyVersion: '1', Nonce: 'n', Authorization: 'Bearer secret', 'Content-Type': 'application/json' })

@@ -102,23 +102,44 @@ export function encodeResponseHeaders(headers: Record<string, string>, registry:
 }
 
 interface HeaderTemplate {
-  names: string[]
-  /** The fixed value, or null where the row's next value goes. */
-  fixed: (string | null)[]
+  /** The headers with their fixed values, and '' where a row's value goes (copied per row). */
+  base: Record<string, string>
+  /** The names whose values are per row, in order. */
+  varying: string[]
+  /** A name a plain object cannot hold as its own property: decoded pair by pair instead. */
+  plain: boolean
 }
 
 const parseHeaderTemplate = (text: string): HeaderTemplate => {
   const pairs = JSON.parse(text) as [string, string | null][]
-  return { names: pairs.map((p) => p[0]), fixed: pairs.map((p) => p[1]) }
+  const base: Record<string, string> = {}
+  const varying: string[] = []
+  for (const [name, value] of pairs) {
+    base[name] = value ?? ''
+    if (value === null) varying.push(name)
+  }
+  return { base, varying, plain: !pairs.some(([name]) => name === '__proto__') }
 }
 
 export function decodeResponseHeaders(template: number | null, values: string, registry: TextRegistry): Record<string, string> {
   if (template === null) return JSON.parse(values) as Record<string, string>
-  const { names, fixed } = registry.derived(template, 'headers', parseHeaderTemplate)
+  const { base, varying, plain } = registry.derived(template, 'headers', parseHeaderTemplate)
   const rowValues = JSON.parse(values) as string[]
+  if (!plain) return decodePairs(registry.get(template), rowValues)
+  // A copy of the template object keeps its key order and its shape (one fast clone), then the
+  // row's values go where they belong.
+  const headers = { ...base }
+  for (let i = 0; i < varying.length; i++) headers[varying[i] as string] = rowValues[i] as string
+  return headers
+}
+
+/** The pair-by-pair decoding, for a template naming `__proto__` (kept as an own property, as the response had it). */
+function decodePairs(template: string, rowValues: string[]): Record<string, string> {
   const headers: Record<string, string> = {}
   let next = 0
-  for (let i = 0; i < names.length; i++) headers[names[i] as string] = fixed[i] ?? (rowValues[next++] as string)
+  for (const [name, value] of JSON.parse(template) as [string, string | null][]) {
+    Object.defineProperty(headers, name, { value: value ?? rowValues[next++], enumerable: true, writable: true, configurable: true })
+  }
   return headers
 }
 
