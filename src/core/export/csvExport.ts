@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
-import { createTextGuard } from '../log/redact.ts'
+import { createRecordGuard } from '../log/redact.ts'
 import { CSV_COLUMNS, CSV_HEADER, toCsvCells } from './columns.ts'
 import { safeCell } from './csvSafety.ts'
 
@@ -50,10 +50,12 @@ export interface CsvEncoder {
 
 export function createCsvEncoder(options: { fullPhone: boolean }): CsvEncoder {
   const { fullPhone } = options
+  const guard = createRecordGuard(fullPhone)
   return {
     head: UTF8_BOM + stringify([CSV_HEADER as string[]], CSV_STRINGIFY_OPTIONS),
     encode(record) {
-      const cells = toCsvCells(record, createTextGuard(record.phone ?? '', fullPhone), fullPhone)
+      guard.use(record.phone ?? '')
+      const cells = toCsvCells(record, guard, fullPhone)
       let line = ''
       for (let c = 0; c < cells.length; c++) {
         if (c > 0) line += ','

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTextGuard, isSecretKey, maskPhonesInText, phoneFitsLeaveAlone, REDACTED, redact, redactString, textGuardLeavesAlone } from './redact.ts'
+import { createRecordGuard, createTextGuard, isSecretKey, maskPhonesInText, phoneFitsLeaveAlone, REDACTED, redact, redactString, textGuardLeavesAlone } from './redact.ts'
 
 const SECRET = 'XCTiBtLy1G9chAnyg0z3BcaFK4cVpwDg/GTw2EmjTZ8='
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJJS0lBIn0.c2lnbmF0dXJl'
@@ -135,6 +135,30 @@ describe('createTextGuard', () => {
     expect(guard.affects('application/json')).toBe(false)
     expect(guard.affects('x 8031234567')).toBe(true)
     expect(guard.affects(`Bearer ${TOKEN}`)).toBe(true)
+  })
+})
+
+describe('createRecordGuard', () => {
+  it('guards each record as a fresh createTextGuard would: one record\'s number is not masked in the next', () => {
+    // Numbers outside the Nigerian patterns: only the "record's own phone" rule masks them.
+    const phones = ['4479460012345', '4479460099999', '12345', '2348031234567', '4479460012345']
+    const texts = ['x 4479460012345 y', 'x 4479460099999', 'ref 12345', 'local 08031234567', '479460012345', `Bearer ${TOKEN}`]
+    for (const fullPhone of [false, true]) {
+      const guard = createRecordGuard(fullPhone)
+      for (const phone of phones) {
+        guard.use(phone)
+        const fresh = createTextGuard(phone, fullPhone)
+        for (const text of texts) {
+          expect(guard(text), `${phone} ${text}`).toBe(fresh(text))
+          expect(guard.affects(text)).toBe(fresh.affects(text))
+        }
+      }
+    }
+    const guard = createRecordGuard(false)
+    guard.use('4479460012345')
+    expect(guard('x 4479460012345 y')).toBe('x 447946****345 y')
+    guard.use('4479460099999')
+    expect(guard('x 4479460012345 y')).toBe('x 4479460012345 y')
   })
 })
 

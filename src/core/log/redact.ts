@@ -204,6 +204,15 @@ export interface TextGuard {
   affects(text: string): boolean
 }
 
+/**
+ * Whether `part` may hold a secret that the rules would redact (the cheap hint, as the rules
+ * themselves use it). A text built from parts without one and from fixed pieces without one,
+ * joined at `"` characters (which no hint contains), has none either.
+ */
+export function mayHoldSecret(part: string): boolean {
+  return SECRET_HINT.test(part)
+}
+
 /** SECRET_HINT or PHONE_HINT, in one pass (kept in step with both). */
 const SECRET_OR_PHONE_HINT = new RegExp(`${SECRET_HINT.source}|${PHONE_HINT.source}`, 'i')
 
@@ -231,21 +240,28 @@ export function textGuardLeavesAlone(text: string): boolean {
   return redactSecretsInText(text) === text && maskPhonesInText(text) === text
 }
 
+/** A TextGuard that is pointed at one record after another (an export makes one, not one per record). */
+export interface RecordGuard extends TextGuard {
+  /** Guards the next texts for the record whose phone number is `phone`. */
+  use(phone: string): void
+}
+
 /**
- * A string guard for one exported record: secrets redacted, and unless fullPhone every
- * Nigerian number masked plus the record's own phone number wherever it appears (also inside
+ * A string guard for exported records: secrets redacted, and unless fullPhone every Nigerian
+ * number masked plus the current record's own phone number wherever it appears (also inside
  * longer digit runs, and its national form `803…` as in a local `0803…`).
  */
-export function createTextGuard(phone: string, fullPhone: boolean): TextGuard {
-  const usePhone = !fullPhone && phone.length >= 7
-  const national = usePhone && COMPACT_MSISDN.test(phone) ? phone.slice(3) : null
+export function createRecordGuard(fullPhone: boolean): RecordGuard {
+  let phone = ''
+  let usePhone = false
+  let national: string | null = null
   let masked: string | undefined
   let nationalMasked: string | undefined
   // One regex pass for both hints. A text holding the phone (or its national form) also holds
   // whatever part of it matches the hint (an MSISDN's `234`), so includes() is only needed
   // when the hint does not match the phone itself.
-  const checkPhone = usePhone && !SECRET_OR_PHONE_HINT.test(phone)
-  const checkNational = national !== null && !SECRET_OR_PHONE_HINT.test(national)
+  let checkPhone = false
+  let checkNational = false
   const affects = fullPhone
     ? (text: string): boolean => SECRET_HINT.test(text)
     : (text: string): boolean =>
@@ -259,5 +275,24 @@ export function createTextGuard(phone: string, fullPhone: boolean): TextGuard {
     if (national !== null && out.includes(national)) out = out.replaceAll(national, (nationalMasked ??= maskPhoneMatch(national)))
     return out
   }
-  return Object.assign(guard, { affects })
+  const use = (next: string): void => {
+    if (fullPhone || next === phone) return
+    phone = next
+    masked = undefined
+    nationalMasked = undefined
+    usePhone = phone.length >= 7
+    const compact = usePhone && COMPACT_MSISDN.test(phone)
+    national = compact ? phone.slice(3) : null
+    // A compact MSISDN starts with 234, which the hint matches.
+    checkPhone = usePhone && !compact && !SECRET_OR_PHONE_HINT.test(phone)
+    checkNational = national !== null && !SECRET_OR_PHONE_HINT.test(national)
+  }
+  return Object.assign(guard, { affects, use })
+}
+
+/** A guard for one record (see createRecordGuard). */
+export function createTextGuard(phone: string, fullPhone: boolean): TextGuard {
+  const guard = createRecordGuard(fullPhone)
+  guard.use(phone)
+  return guard
 }
