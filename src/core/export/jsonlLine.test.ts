@@ -45,6 +45,12 @@ function base(i: number): AttemptRecord {
   }
 }
 
+/** A record whose request body (and response body, if any) is the usual one for the given payment id and reference. */
+function withBody(r: AttemptRecord, paymentId: string, transactionRef: string): AttemptRecord {
+  const requestBody = JSON.stringify({ paymentId, mobilePhoneNumber: r.phone, transactionRef })
+  return { ...r, paymentId, transactionRef, requestBody, responseBody: r.responseBody === null ? null : JSON.stringify({ transactionRef, paymentId }) }
+}
+
 /** Records whose strings another record's guard must change, and records off the store's shape. */
 function hostile(i: number): AttemptRecord {
   const r = base(i)
@@ -78,6 +84,18 @@ function hostile(i: number): AttemptRecord {
       return { ...r, appVersion: '+234 803 123 4567', clientId: '0803-123-4567' }
     case 12: // null request headers
       return { ...r, requestHeaders: null as unknown as Record<string, string> }
+    case 13: // the usual request body, its values holding numbers: this record's own (local and spaced
+      // forms, inside a longer run), another record's, one split by the body's quotes
+      return withBody(r, other, `JB 0${r.phone.slice(3)} +234 ${r.phone.slice(3, 6)} ${r.phone.slice(6, 9)} ${r.phone.slice(9)} 9${r.phone}1-${other.slice(0, 7)}`)
+    case 14: // the usual request body with a secret in a value; with values JSON escapes; and a body
+      // written without escaping them (a raw tab and quote-free backslash where JSON has escapes)
+      if (i % 48 === 14) return withBody(r, r.paymentId, `token=${TOKEN}`)
+      if (i % 48 === 30) return withBody(r, `12"3\\`, 'tab\there \u2028')
+      return { ...r, transactionRef: 'a\tb\\c', requestBody: `{"paymentId":"${r.paymentId}","mobilePhoneNumber":"${r.phone}","transactionRef":"a\tb\\c"}` }
+    case 15: // a body with the usual values in another order, and one with a phone spanning a quote
+      return i % 32 === 15
+        ? { ...r, requestBody: JSON.stringify({ transactionRef: r.transactionRef, paymentId: r.paymentId, mobilePhoneNumber: r.phone }) }
+        : withBody(r, r.phone.slice(0, 6), r.phone.slice(6))
     default:
       return r
   }

@@ -1,16 +1,17 @@
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { maskPhone } from '../../shared/domain/phone.ts'
-import { createTextGuard, isSecretKey, phoneFitsLeaveAlone, textGuardLeavesAlone, type TextGuard } from '../log/redact.ts'
+import { createRecordGuard, isSecretKey, phoneFitsLeaveAlone, textGuardLeavesAlone } from '../log/redact.ts'
 import { jsonString } from '../text/jsonString.ts'
-import { createTextMemo, type TextMemo } from './textMemo.ts'
+import { createLineBuilder, jsonSlot, textSlot, type Slot } from './lineTrie.ts'
+import { type BodyValues, isUsualBody, REQUEST_BODY, usualBodyJson, valuesFit } from './usualBodies.ts'
 
 // The JSON Lines export's fast path. It writes exactly what the reference path writes,
 // `JSON.stringify(toExportRecord(record, fullPhone))` (jsonlExport.ts; a test holds the two
 // equal on ordinary and hostile records), but builds the line itself: the keys are constant,
-// and strings that repeat across records are guarded and JSON-encoded once per export
-// (TextMemo) — about 4 s less at a million records (bench: export). A record outside the shape
-// the store produces (a non-string where a string belongs, a phone the memos cannot speak
-// for, an unusual header object) gets `undefined`, and the caller takes the reference path.
+// and runs of values that repeat across records are guarded, encoded and joined once per
+// export (lineTrie.ts). A record outside the shape the store produces (a non-string where a
+// string belongs, a phone the trie cannot speak for, an unusual header object) gets
+// `undefined`, and the caller takes the reference path.
 
 const ZEROS = ['', '0', '00', '000', '0000', '00000']
 
@@ -28,114 +29,183 @@ export function numberText(n: number): string {
   return String(n)
 }
 
-/** Header names an export remembers; a record with a further name takes the reference path. */
+/** Header names an export remembers per header object; a record with a further name takes the reference path. */
 const MAX_HEADER_NAMES = 64
 
-interface HeaderName {
-  /** `"name":` */
-  prefix: string
-  values: TextMemo<string>
+/** The slots of one header object's names: the first pair's (no comma) and the others'. */
+interface HeaderSlots {
+  first: Map<string, Slot | null>
+  rest: Map<string, Slot | null>
 }
 
 export function createJsonlLineWriter(fullPhone: boolean): (record: AttemptRecord) => string | undefined {
-  const memo = (): TextMemo<string> => createTextMemo(jsonString)
-  const fields = {
-    environment: memo(),
-    baseUrl: memo(),
-    channel: memo(),
-    operator: memo(),
-    appVersion: memo(),
-    clientId: memo(),
-    paymentId: memo(),
-    transactionRef: memo(),
-    signatureMethod: memo(),
-    requestUrl: memo(),
-    // Bodies are JSON text: full of quotes, so straight to JSON.stringify.
-    requestBody: createTextMemo<string>(JSON.stringify),
-    responseBody: createTextMemo<string>(JSON.stringify),
-    outcome: memo(),
-    errorCode: memo(),
-    errorMessage: memo(),
-    failureReason: memo(),
+  const text = (prefix: string): Slot => textSlot(prefix, jsonString)
+  // Bodies are JSON text: full of quotes, so straight to JSON.stringify.
+  const body = (prefix: string): Slot => textSlot(prefix, JSON.stringify)
+  const S = {
+    environment: text(',"environment":'),
+    baseUrl: text(',"baseUrl":'),
+    channel: text(',"channel":'),
+    operator: text(',"operator":'),
+    appVersion: text(',"appVersion":'),
+    clientId: text(',"clientId":'),
+    paymentId: text(',"paymentId":'),
+    transactionRef: text(',"transactionRef":'),
+    signatureMethod: text(',"signatureMethod":'),
+    requestUrl: text(',"requestUrl":'),
+    requestHeaders: jsonSlot(',"requestHeaders":{'),
+    requestBody: body(',"requestBody":'),
+    httpStatus: jsonSlot(',"httpStatus":'),
+    responseHeaders: jsonSlot(',"responseHeaders":{'),
+    noResponseHeaders: jsonSlot(',"responseHeaders":null'),
+    /** The end of a header object or of an error. */
+    close: jsonSlot('}'),
+    responseBody: body(',"responseBody":'),
+    responseBodyNull: jsonSlot(',"responseBody":null'),
+    outcome: text(',"outcome":'),
+    errors: jsonSlot(',"errors":['),
+    firstErrorCode: text('{"code":'),
+    errorCode: text(',{"code":'),
+    errorMessage: text(',"message":'),
+    errorsEnd: jsonSlot(']'),
+    failureReason: text(',"failureReason":'),
+    failureReasonNull: jsonSlot(',"failureReason":null'),
+    tokenMs: jsonSlot(',"tokenMs":'),
+    requestMs: jsonSlot(',"requestMs":'),
+    durationMs: jsonSlot(',"durationMs":'),
+    clockOffsetMs: jsonSlot(',"clockOffsetMs":'),
+    retryOf: jsonSlot(',"retryOf":'),
+    end: jsonSlot('}\n'),
   }
-  const headerNames = new Map<string, HeaderName | null>()
+  const requestHeaderSlots: HeaderSlots = { first: new Map(), rest: new Map() }
+  const responseHeaderSlots: HeaderSlots = { first: new Map(), rest: new Map() }
+  const line = createLineBuilder()
+  const guard = createRecordGuard(fullPhone)
+  // The current record's payment id, phone and reference, as they are and guarded (reused).
+  const raw: BodyValues = { paymentId: '', phone: '', ref: '' }
+  const guarded: BodyValues = { paymentId: '', phone: '', ref: '' }
 
-  // Per record: its guard, and whether every part so far took the fast path.
-  let guard: TextGuard = createTextGuard('', fullPhone)
+  // Whether every part of the current record took the fast path. When one does not, the run
+  // is broken there (a hole), so no node's text ever skips a token.
   let ok = true
+  const fail = (): void => {
+    ok = false
+    line.raw('')
+  }
 
   const num = (value: unknown): string => {
     if (typeof value === 'number') return Number.isFinite(value) ? numberText(value) : 'null'
-    if (value !== null) ok = false
+    if (value !== null) fail()
     return 'null'
   }
-  const text = (value: unknown, field: TextMemo<string>): string => {
-    if (typeof value === 'string') return field.get(value, guard)
-    ok = false
-    return ''
+  const putText = (slot: Slot, value: unknown): void => {
+    if (typeof value === 'string') line.put(slot, value)
+    else fail()
   }
   // toExportRecord writes null for a missing nullable text.
-  const nullableText = (value: unknown, field: TextMemo<string>): string => (value === null || value === undefined ? 'null' : text(value, field))
+  const putNullable = (slot: Slot, nullSlot: Slot, value: unknown): void => (value === null || value === undefined ? line.put(nullSlot, '') : putText(slot, value))
+  const putNumber = (slot: Slot, value: unknown): void => line.put(slot, num(value))
 
-  /** `"name":` and the memo of its values, or null for a name the fast path leaves to the reference path. */
-  const headerName = (name: string): HeaderName | null => {
-    let known = headerNames.get(name)
-    if (known === undefined) {
-      if (headerNames.size >= MAX_HEADER_NAMES) return null
+  /** The slot of a header name, or null for a name the fast path leaves to the reference path. */
+  const headerSlot = (slots: HeaderSlots, name: string, first: boolean): Slot | null => {
+    const byName = first ? slots.first : slots.rest
+    let slot = byName.get(name)
+    if (slot === undefined) {
+      if (byName.size >= MAX_HEADER_NAMES) return null
       // '__proto__' behaves differently in copies; secret-like names lose their value; the rest
       // must be names no guard changes (SignatureMethod is one): the reference path writes those as they are.
       const plain = name !== '__proto__' && !isSecretKey(name) && textGuardLeavesAlone(name)
-      known = plain ? { prefix: jsonString(name) + ':', values: memo() } : null
-      headerNames.set(name, known)
+      slot = plain ? text((first ? '' : ',') + jsonString(name) + ':') : null
+      byName.set(name, slot)
     }
-    return known
+    return slot
   }
 
-  const headers = (value: unknown): string => {
+  const putHeaders = (open: Slot, slots: HeaderSlots, value: unknown): void => {
     const proto = typeof value === 'object' && value !== null ? (Object.getPrototypeOf(value) as unknown) : undefined
-    if (proto !== Object.prototype && proto !== null) return ((ok = false), '')
+    if (proto !== Object.prototype && proto !== null) return fail()
+    line.put(open, '')
     const object = value as Record<string, unknown>
-    let out = ''
+    let first = true
     for (const name of Object.keys(object)) {
       const item = object[name]
-      const known = typeof item === 'string' ? headerName(name) : null
-      if (known === null) return ((ok = false), '')
-      out += (out === '' ? '' : ',') + known.prefix + known.values.get(item as string, guard)
+      const slot = typeof item === 'string' ? headerSlot(slots, name, first) : null
+      if (slot === null) return fail()
+      line.put(slot, item as string)
+      first = false
     }
-    return `{${out}}`
+    line.put(S.close, '')
   }
 
-  const errors = (value: unknown): string => {
-    if (!Array.isArray(value)) return '[]'
-    let out = ''
-    for (let i = 0; i < value.length; i++) {
-      // A hole: toExportRecord's map() would keep it.
-      if (!(i in value)) return ((ok = false), '')
-      const error = value[i] as { code: unknown; message: unknown }
-      out += `${i === 0 ? '' : ','}{"code":${fields.errorCode.get(String(error.code), guard)},"message":${fields.errorMessage.get(String(error.message), guard)}}`
+  const putErrors = (value: unknown): void => {
+    line.put(S.errors, '')
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        // A hole: toExportRecord's map() would keep it.
+        if (!(i in value)) return fail()
+        const error = value[i] as { code: unknown; message: unknown }
+        line.put(i === 0 ? S.firstErrorCode : S.errorCode, String(error.code))
+        line.put(S.errorMessage, String(error.message))
+        line.put(S.close, '')
+      }
     }
-    return `[${out}]`
+    line.put(S.errorsEnd, '')
   }
 
   return (r) => {
     const phone = r.phone
     if (!phoneFitsLeaveAlone(phone)) return undefined
-    guard = createTextGuard(phone, fullPhone)
+    guard.use(phone)
     ok = true
-    const f = fields
+    line.start(guard)
     // Keys in toExportRecord's order.
-    const line =
-      `{"id":${num(r.id)},"startedAt":${num(r.startedAt)},"finishedAt":${num(r.finishedAt)},` +
-      `"environment":${text(r.environment, f.environment)},"baseUrl":${text(r.baseUrl, f.baseUrl)},"channel":${text(r.channel, f.channel)},` +
-      `"operator":${text(r.operator, f.operator)},"appVersion":${text(r.appVersion, f.appVersion)},"clientId":${text(r.clientId, f.clientId)},` +
-      `"paymentId":${text(r.paymentId, f.paymentId)},"phone":${jsonString(fullPhone ? guard(phone) : maskPhone(phone))},` +
-      `"transactionRef":${text(r.transactionRef, f.transactionRef)},"signatureMethod":${text(r.signatureMethod, f.signatureMethod)},` +
-      `"requestUrl":${text(r.requestUrl, f.requestUrl)},"requestHeaders":${headers(r.requestHeaders ?? {})},` +
-      `"requestBody":${text(r.requestBody, f.requestBody)},"httpStatus":${num(r.httpStatus)},` +
-      `"responseHeaders":${r.responseHeaders ? headers(r.responseHeaders) : 'null'},"responseBody":${nullableText(r.responseBody, f.responseBody)},` +
-      `"outcome":${text(r.outcome, f.outcome)},"errors":${errors(r.errors)},"failureReason":${nullableText(r.failureReason, f.failureReason)},` +
-      `"tokenMs":${num(r.tokenMs)},"requestMs":${num(r.requestMs)},"durationMs":${num(r.durationMs)},` +
-      `"clockOffsetMs":${num(r.clockOffsetMs)},"retryOf":${num(r.retryOf)}}\n`
-    return ok ? line : undefined
+    line.raw(`{"id":${num(r.id)},"startedAt":${num(r.startedAt)},"finishedAt":${num(r.finishedAt)}`)
+    putText(S.environment, r.environment)
+    putText(S.baseUrl, r.baseUrl)
+    putText(S.channel, r.channel)
+    putText(S.operator, r.operator)
+    putText(S.appVersion, r.appVersion)
+    putText(S.clientId, r.clientId)
+    const paymentId = r.paymentId
+    const ref = r.transactionRef
+    // Plain and free of secret hints, the payment id and reference are guarded once, for their
+    // fields and for the usual request body (usualBodies.ts).
+    let usual = typeof paymentId === 'string' && typeof ref === 'string'
+    if (usual) {
+      raw.paymentId = paymentId
+      raw.phone = phone
+      raw.ref = ref
+      usual = valuesFit(raw)
+    }
+    if (usual) {
+      guarded.paymentId = guard(paymentId)
+      guarded.phone = guard(phone)
+      guarded.ref = guard(ref)
+      line.raw(`,"paymentId":"${guarded.paymentId}","phone":"${fullPhone ? guarded.phone : maskPhone(phone)}","transactionRef":"${guarded.ref}"`)
+    } else {
+      putText(S.paymentId, paymentId)
+      line.raw(`,"phone":${jsonString(fullPhone ? guard(phone) : maskPhone(phone))}`)
+      putText(S.transactionRef, ref)
+    }
+    putText(S.signatureMethod, r.signatureMethod)
+    putText(S.requestUrl, r.requestUrl)
+    putHeaders(S.requestHeaders, requestHeaderSlots, r.requestHeaders ?? {})
+    const requestBody = r.requestBody
+    if (usual && typeof requestBody === 'string' && isUsualBody(requestBody, REQUEST_BODY, raw)) line.raw(`,"requestBody":${usualBodyJson(REQUEST_BODY, guarded)}`)
+    else putText(S.requestBody, requestBody)
+    putNumber(S.httpStatus, r.httpStatus)
+    if (r.responseHeaders) putHeaders(S.responseHeaders, responseHeaderSlots, r.responseHeaders)
+    else line.put(S.noResponseHeaders, '')
+    putNullable(S.responseBody, S.responseBodyNull, r.responseBody)
+    putText(S.outcome, r.outcome)
+    putErrors(r.errors)
+    putNullable(S.failureReason, S.failureReasonNull, r.failureReason)
+    putNumber(S.tokenMs, r.tokenMs)
+    putNumber(S.requestMs, r.requestMs)
+    putNumber(S.durationMs, r.durationMs)
+    putNumber(S.clockOffsetMs, r.clockOffsetMs)
+    putNumber(S.retryOf, r.retryOf)
+    line.put(S.end, '')
+    return ok ? line.finish() : undefined
   }
 }

@@ -6,6 +6,11 @@
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const JSON_PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/
 
+/** Whether JSON.stringify(text) is text between quotes. */
+export function isJsonPlain(text: string): boolean {
+  return JSON_PLAIN.test(text)
+}
+
 /** Exactly JSON.stringify(text). */
 export function jsonString(text: string): string {
   return JSON_PLAIN.test(text) ? `"${text}"` : JSON.stringify(text)
