@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path'
 import type { Writable } from 'node:stream'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import type { ExportProgress } from '../../shared/ipc/contract.ts'
+import { createBackgroundSync } from './backgroundSync.ts'
 import { type BundleOptions, writeBundle } from './bundleExport.ts'
 import { createCsvEncoder } from './csvExport.ts'
 import { createJsonlEncoder } from './jsonlExport.ts'
@@ -57,6 +58,8 @@ interface PumpContext {
   now: () => number
   onProgress: ((progress: ExportProgress) => void) | undefined
   observe?: ((record: AttemptRecord) => void) | undefined
+  /** Called after each chunk is handed to the stream. */
+  onChunk: () => void
 }
 
 /**
@@ -69,7 +72,7 @@ interface PumpContext {
  * src/main/index.ts js-flags, package.json "cli", bench/export.ts EXPORT_V8_FLAGS.)
  */
 async function pump(records: Iterable<AttemptRecord>, encoder: RecordEncoder, out: Writable, context: PumpContext): Promise<number> {
-  const { signal, total, now, onProgress, observe } = context
+  const { signal, total, now, onProgress, observe, onChunk } = context
   let rows = 0
   let lastProgressAt = now()
   let lastProgressRows = 0
@@ -82,6 +85,7 @@ async function pump(records: Iterable<AttemptRecord>, encoder: RecordEncoder, ou
       buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES)
       used = 0
       await write(out, full, signal)
+      onChunk()
     } else {
       throwIfAborted(signal)
     }
@@ -145,7 +149,8 @@ export async function exportHistory(options: ExportHistoryOptions): Promise<Expo
   out.on('error', () => {})
 
   onProgress?.({ written: 0, total })
-  const context: PumpContext = { signal, total, now, onProgress }
+  const sync = createBackgroundSync(out)
+  const context: PumpContext = { signal, total, now, onProgress, onChunk: () => sync.tick() }
   try {
     let rows: number
     if (format === 'bundle') {
@@ -155,13 +160,19 @@ export async function exportHistory(options: ExportHistoryOptions): Promise<Expo
         fullPhone,
         signal,
         now,
-        writeAttempts: (entry, observe) => pump(records, createJsonlEncoder({ fullPhone }), entry, { ...context, observe }),
+        writeAttempts: async (entry, observe) => {
+          const written = await pump(records, createJsonlEncoder({ fullPhone }), entry, { ...context, observe })
+          // Before the zip ends the file.
+          await sync.settle()
+          return written
+        },
       })
       rows = result.rows
       await waitClosed(out)
     } else {
       const encoder = format === 'csv' ? createCsvEncoder({ fullPhone }) : createJsonlEncoder({ fullPhone })
       rows = await pump(records, encoder, out, context)
+      await sync.settle()
       await endAndClose(out)
     }
     throwIfAborted(signal)
@@ -169,6 +180,7 @@ export async function exportHistory(options: ExportHistoryOptions): Promise<Expo
     onProgress?.({ written: rows, total: Math.max(total, rows) })
     return { rows, path: outPath }
   } catch (error) {
+    await sync.settle()
     out.destroy()
     await waitClosed(out).catch(() => {})
     await unlink(tempPath).catch(() => {})
