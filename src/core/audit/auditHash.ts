@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto'
-import type { AuditEntry } from '../../shared/ipc/contract.ts'
+import type { AuditEntry } from '../../shared/domain/audit.ts'
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64)

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
-import type { AuditEntry, AuditVerification } from '../../shared/ipc/contract.ts'
+import type { AuditEntry, AuditVerification } from '../../shared/domain/audit.ts'
 import { immediateTransaction } from '../storage/transaction.ts'
 import { canonicalJson, GENESIS_HASH, hashEntry } from './auditHash.ts'
 import type { AuditInput, AuditTrail } from './types.ts'

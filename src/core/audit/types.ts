@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditVerification } from '../../shared/ipc/contract.ts'
+import type { AuditEntry, AuditVerification } from '../../shared/domain/audit.ts'
 
 export type AuditAction =
   | 'enroll.attempt'

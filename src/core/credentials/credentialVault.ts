@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { EnvironmentId } from '../../shared/domain/environments.ts'
-import type { CredentialStatus } from '../../shared/ipc/contract.ts'
+import type { CredentialStatus } from '../../shared/domain/environmentState.ts'
 import type { Credentials } from '../protocol/types.ts'
 import { KeychainUnavailableError, type SecretStore } from './secretStore.ts'
 

@@ -1,4 +1,4 @@
-import type { AttemptDetail } from '../../shared/ipc/contract.ts'
+import type { AttemptDetail } from '../../shared/domain/historyViews.ts'
 import type { HistoryStore } from '../history/types.ts'
 import { encodeCipherUrl, maskedCipher } from '../protocol/signer.ts'
 

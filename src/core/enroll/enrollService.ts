@@ -2,7 +2,7 @@ import type { AttemptRecord, Channel } from '../../shared/domain/attempt.ts'
 import { validateEnrollInput, type EnrollInput } from '../../shared/domain/enrollInput.ts'
 import { ENROLL_PATH, ENVIRONMENT_LABELS, type EnvironmentId } from '../../shared/domain/environments.ts'
 import { maskPhone } from '../../shared/domain/phone.ts'
-import { fail, ok, type IpcResult } from '../../shared/ipc/result.ts'
+import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import type { AuditTrail } from '../audit/types.ts'
 import type { HistoryStore } from '../history/types.ts'
 import type { Logger } from '../log/logger.ts'
@@ -16,7 +16,7 @@ export interface EnrollCaller {
   ): Promise<EnrollCallResult>
 }
 
-export type TargetResolution = { ok: true; target: Omit<EnrollTarget, 'signatureMethod'> } | { ok: false; result: IpcResult<never> }
+export type TargetResolution = { ok: true; target: Omit<EnrollTarget, 'signatureMethod'> } | { ok: false; result: Result<never> }
 
 export interface EnrollServiceDeps {
   history: HistoryStore
@@ -47,7 +47,7 @@ export function createEnrollService(deps: EnrollServiceDeps) {
   // Payment ids with a request in flight: a double click must not send twice.
   const inFlight = new Set<string>()
 
-  async function enroll(request: EnrollRequest): Promise<IpcResult<AttemptRecord>> {
+  async function enroll(request: EnrollRequest): Promise<Result<AttemptRecord>> {
     const checked = validateEnrollInput(request)
     if (!checked.ok) {
       return fail('invalid-input', 'Some fields need attention before sending.', checked.errors as Record<string, string>)

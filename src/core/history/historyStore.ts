@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
-import type { HistoryPage } from '../../shared/ipc/contract.ts'
+import type { HistoryPage } from '../../shared/domain/historyViews.ts'
 import { createContextRegistry } from './attemptContexts.ts'
 import { createTextRegistry } from './attemptTexts.ts'
 import { contextIdOf, R, RECORD_COLUMNS, SUMMARY_COLUMNS, toRecord, toSummary, type RecordRow } from './attemptRows.ts'

@@ -1,6 +1,6 @@
 import type { StatementSync } from 'node:sqlite'
 import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
-import type { EnrollPrecheck, StatusStrip } from '../../shared/ipc/contract.ts'
+import type { EnrollPrecheck, StatusStrip } from '../../shared/domain/historyViews.ts'
 import { SUMMARY_COLUMNS, toSummary } from './attemptRows.ts'
 import type { Row } from './historyPlanner.ts'
 

@@ -1,6 +1,6 @@
 import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
-import type { EnrollPrecheck, HistoryPage, StatusStrip } from '../../shared/ipc/contract.ts'
+import type { EnrollPrecheck, HistoryPage, StatusStrip } from '../../shared/domain/historyViews.ts'
 
 /** Fields known before anything is sent; the row is inserted with outcome `unknown`. */
 export type NewAttempt = Omit<

@@ -1,6 +1,6 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { ipcContract, type IpcMethod } from '../../shared/ipc/contract.ts'
-import { fail } from '../../shared/ipc/result.ts'
+import { fail } from '../../shared/domain/result.ts'
 import type { Dispatch } from '../ipc/dispatch.ts'
 
 /**

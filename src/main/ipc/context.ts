@@ -1,7 +1,8 @@
 import type { AppCore } from '../../core/app/appCore.ts'
 import type { Logger } from '../../core/log/logger.ts'
-import type { AppInfo, IpcMethod, IpcParsedRequest, IpcResponses } from '../../shared/ipc/contract.ts'
-import type { IpcResult } from '../../shared/ipc/result.ts'
+import type { IpcMethod, IpcParsedRequest, IpcResponses } from '../../shared/ipc/contract.ts'
+import type { AppInfo } from '../../shared/domain/appInfo.ts'
+import type { Result } from '../../shared/domain/result.ts'
 
 /** What the OS offers the handlers; Electron's dialog/shell in the app, stubs at that boundary in E2E. */
 export interface HostPlatform {
@@ -23,5 +24,5 @@ export interface MainContext {
   trainingUrl(): string | undefined
 }
 
-export type Handler<M extends IpcMethod> = (request: IpcParsedRequest<M>) => Promise<IpcResult<IpcResponses[M]>>
+export type Handler<M extends IpcMethod> = (request: IpcParsedRequest<M>) => Promise<Result<IpcResponses[M]>>
 export type HandlerMap = { [M in IpcMethod]: Handler<M> }

@@ -1,10 +1,10 @@
 import { KeychainUnavailableError } from '../../core/credentials/secretStore.ts'
 import { ENVIRONMENT_LABELS } from '../../shared/domain/environments.ts'
-import { fail, ok, type IpcResult } from '../../shared/ipc/result.ts'
+import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
 /** Keychain failures become a typed answer; anything else is a defect and propagates. */
-async function keychain<T>(work: () => Promise<IpcResult<T>>): Promise<IpcResult<T>> {
+async function keychain<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
   try {
     return await work()
   } catch (error) {

@@ -1,10 +1,10 @@
 import type { z } from 'zod'
 import type { Logger } from '../../core/log/logger.ts'
 import { ipcContract, type IpcMethod } from '../../shared/ipc/contract.ts'
-import { fail, type IpcResult } from '../../shared/ipc/result.ts'
+import { fail, type Result } from '../../shared/domain/result.ts'
 import type { HandlerMap } from './context.ts'
 
-export type Dispatch = (channel: string, payload: unknown, senderUrl: string | undefined) => Promise<IpcResult<unknown>>
+export type Dispatch = (channel: string, payload: unknown, senderUrl: string | undefined) => Promise<Result<unknown>>
 
 const methodByChannel = new Map<string, IpcMethod>(
   (Object.keys(ipcContract) as IpcMethod[]).map((method) => [ipcContract[method].channel, method]),
@@ -38,7 +38,7 @@ export function createDispatch(handlers: HandlerMap, isTrustedSender: (url: stri
       return fail('invalid-input', Object.values(fields)[0] ?? 'The request was not valid.', fields)
     }
     try {
-      const handler = handlers[method] as (request: unknown) => Promise<IpcResult<unknown>>
+      const handler = handlers[method] as (request: unknown) => Promise<Result<unknown>>
       return await handler(parsed.data)
     } catch (error) {
       logger.error('ipc.handler-failed', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })

@@ -1,4 +1,4 @@
-import { ok } from '../../shared/ipc/result.ts'
+import { ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
 export function enrollHandlers(ctx: MainContext): Pick<HandlerMap, 'enroll' | 'precheckEnroll'> {

@@ -1,5 +1,5 @@
 import { ENVIRONMENT_LABELS } from '../../shared/domain/environments.ts'
-import { ok } from '../../shared/ipc/result.ts'
+import { ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
 export function environmentHandlers(ctx: MainContext): Pick<HandlerMap, 'getEnvironments' | 'setActiveEnvironment' | 'updateEnvironment'> {

@@ -1,6 +1,6 @@
 import { EXPORT_EXTENSIONS, exportSlice } from '../../core/app/exportSlice.ts'
 import { ipcEvents } from '../../shared/ipc/contract.ts'
-import { fail, ok } from '../../shared/ipc/result.ts'
+import { fail, ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
 const FILTER_NAMES = { csv: 'CSV (Excel, LibreOffice)', jsonl: 'JSON Lines', bundle: 'Support bundle (zip)' } as const

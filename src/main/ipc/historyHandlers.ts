@@ -1,5 +1,5 @@
 import { attemptDetail } from '../../core/enroll/attemptDetail.ts'
-import { fail, ok } from '../../shared/ipc/result.ts'
+import { fail, ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
 export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistory' | 'countHistory' | 'getAttempt' | 'getStatusStrip'> {

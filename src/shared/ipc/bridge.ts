@@ -1,4 +1,5 @@
-import { ipcContract, ipcEvents, type ExportProgress, type IpcMethod, type OtpBridge } from './contract.ts'
+import type { ExportProgress } from '../domain/export.ts'
+import { ipcContract, ipcEvents, type IpcMethod, type OtpBridge } from './contract.ts'
 
 // The one factory that turns the contract into `window.otp`. The preload calls it with
 // ipcRenderer; the E2E browser driver calls it with a binding to the same main handlers.

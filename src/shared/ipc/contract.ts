@@ -1,9 +1,14 @@
 import { z } from 'zod'
-import type { AttemptRecord, AttemptSummary } from '../domain/attempt.ts'
-import { ENVIRONMENT_IDS, type EnvironmentId } from '../domain/environments.ts'
+import type { AttemptRecord } from '../domain/attempt.ts'
+import type { AppInfo } from '../domain/appInfo.ts'
+import type { AuditEntry, AuditVerification } from '../domain/audit.ts'
+import type { EnvironmentsState } from '../domain/environmentState.ts'
+import { EXPORT_FORMATS, type ExportProgress, type ExportResult } from '../domain/export.ts'
+import type { AttemptDetail, EnrollPrecheck, HistoryPage, StatusStrip } from '../domain/historyViews.ts'
+import { ENVIRONMENT_IDS } from '../domain/environments.ts'
 import { historyFilterSchema, historyPageRequestSchema } from '../domain/historyFilter.ts'
-import { SIGNATURE_METHODS, type SignatureMethod } from '../domain/signatureMethods.ts'
-import type { IpcResult } from './result.ts'
+import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
+import type { Result } from '../domain/result.ts'
 
 // The one IPC contract: channel names, request schemas (checked in main on every call) and
 // response types. Main, preload and renderer all import it; nothing else defines a channel.
@@ -63,7 +68,7 @@ export const ipcContract = {
     channel: 'export:start',
     request: z.object({
       filter: historyFilterSchema,
-      format: z.enum(['csv', 'jsonl', 'bundle']),
+      format: z.enum(EXPORT_FORMATS),
       fullPhone: z.boolean().default(false),
     }),
   },
@@ -86,95 +91,6 @@ export const ipcEvents = {
   exportProgress: 'export:progress',
 } as const
 
-export interface ExportProgress {
-  written: number
-  total: number
-}
-
-export interface AppInfo {
-  version: string
-  operator: string
-  machine: string
-  platform: string
-  logDir: string
-}
-
-export interface CredentialStatus {
-  stored: boolean
-  /** The client id is not secret and helps the operator tell keys apart. */
-  clientId: string | null
-}
-
-export interface EnvironmentView {
-  id: EnvironmentId
-  label: string
-  baseUrl: string
-  passportUrl: string
-  editable: boolean
-  credentials: CredentialStatus
-}
-
-export interface EnvironmentsState {
-  active: EnvironmentId
-  environments: EnvironmentView[]
-  keychain: { available: true } | { available: false; message: string }
-}
-
-export interface EnrollPrecheck {
-  /** Earlier attempts for the payment id whose outcome was enrolled or unknown, newest first. */
-  risky: AttemptSummary[]
-  /** Offset seen in the newest answer from the active environment (server − local, ms). */
-  clockOffsetMs: number | null
-}
-
-export interface HistoryPage {
-  rows: AttemptSummary[]
-  nextCursor: string | null
-}
-
-export interface AttemptDetail {
-  record: AttemptRecord
-  /** Attempts for the same payment id, oldest first, including this one. */
-  chain: AttemptSummary[]
-  /** The cipher that was hashed, with the client secret masked. */
-  cipher: string
-  /** The percent-encoded URL as it appears in the cipher. */
-  encodedUrl: string
-}
-
-export interface StatusStrip {
-  attemptsToday: number
-  enrolledToday: number
-  /** null when no attempt finished today. */
-  successRateToday: number | null
-  topCodeLastHour: { code: string; count: number } | null
-}
-
-export type ExportResult = { path: string; rows: number } | { cancelled: true }
-
-export interface AuditEntry {
-  seq: number
-  at: number
-  operator: string
-  machine: string
-  appVersion: string
-  action: string
-  /** Human-readable summary, never a secret. */
-  summary: string
-  details: Record<string, unknown>
-  prevHash: string
-  hash: string
-}
-
-export interface AuditVerification {
-  ok: boolean
-  total: number
-  /** Highest seq whose chain is intact (0 when the first entry is already broken or none exist). */
-  verifiedUpTo: number
-  /** The first broken entry and why, when !ok. */
-  brokenAt: { seq: number; reason: string } | null
-}
-
 export interface IpcResponses {
   getAppInfo: AppInfo
   openLogFolder: null
@@ -196,13 +112,11 @@ export interface IpcResponses {
   verifyAudit: AuditVerification
 }
 
-export type SignatureMethodName = SignatureMethod
-
 /** What the preload exposes as `window.otp`. */
 export type OtpBridge = {
   [M in IpcMethod]: undefined extends IpcRequest<M>
-    ? (request?: IpcRequest<M>) => Promise<IpcResult<IpcResponses[M]>>
-    : (request: IpcRequest<M>) => Promise<IpcResult<IpcResponses[M]>>
+    ? (request?: IpcRequest<M>) => Promise<Result<IpcResponses[M]>>
+    : (request: IpcRequest<M>) => Promise<Result<IpcResponses[M]>>
 } & {
   onExportProgress(listener: (progress: ExportProgress) => void): () => void
 }

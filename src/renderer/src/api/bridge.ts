@@ -1,5 +1,5 @@
 import type { OtpBridge } from '../../../shared/ipc/contract.ts'
-import type { IpcResult } from '../../../shared/ipc/result.ts'
+import type { Result } from '../../../shared/domain/result.ts'
 
 // The ONLY module that touches `window.otp`. Everything else imports `otp()` from here, so a
 // test can install a fake bridge and a missing preload turns into one clear error screen.
@@ -7,7 +7,7 @@ import type { IpcResult } from '../../../shared/ipc/result.ts'
 
 let installed: OtpBridge | null = null
 
-function isResult(value: unknown): value is IpcResult<unknown> {
+function isResult(value: unknown): value is Result<unknown> {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false
   const v = value as { ok: unknown; error?: unknown }
   if (v.ok === true) return 'value' in v
@@ -18,7 +18,7 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-/** Wraps every method so that it resolves to an IpcResult whatever happens underneath. */
+/** Wraps every method so that it resolves to an Result whatever happens underneath. */
 export function wrapBridge(raw: OtpBridge): OtpBridge {
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(raw)) {
@@ -35,7 +35,7 @@ export function wrapBridge(raw: OtpBridge): OtpBridge {
       }
       continue
     }
-    out[key] = async (request?: unknown): Promise<IpcResult<unknown>> => {
+    out[key] = async (request?: unknown): Promise<Result<unknown>> => {
       try {
         const answer: unknown = await (fn as (r?: unknown) => Promise<unknown>)(request)
         if (isResult(answer)) return answer

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { IPC_ERROR_CODES } from '../../../shared/ipc/result.ts'
-import { describeIpcError } from './ipcErrors.ts'
+import { ERROR_CODES } from '../../../shared/domain/result.ts'
+import { describeAppError } from './ipcErrors.ts'
 
 describe('IPC errors in plain words', () => {
   it('has a title and keeps main’s message for every code', () => {
-    for (const code of IPC_ERROR_CODES) {
-      const view = describeIpcError({ code, message: `msg-${code}` }, 'Sandbox')
+    for (const code of ERROR_CODES) {
+      const view = describeAppError({ code, message: `msg-${code}` }, 'Sandbox')
       expect(view.title.length).toBeGreaterThan(3)
       expect(view.message).toBe(`msg-${code}`)
       expect(view.title).not.toBe('Unexpected error')
@@ -13,12 +13,12 @@ describe('IPC errors in plain words', () => {
   })
 
   it('links to Settings for credential problems only', () => {
-    expect(describeIpcError({ code: 'missing-credentials', message: 'x' }, 'Sandbox')).toMatchObject({ settingsLink: true, title: 'No credentials for Sandbox' })
-    expect(describeIpcError({ code: 'keychain-unavailable', message: 'x' }).settingsLink).toBe(true)
-    expect(describeIpcError({ code: 'busy', message: 'x' }).settingsLink).toBe(false)
+    expect(describeAppError({ code: 'missing-credentials', message: 'x' }, 'Sandbox')).toMatchObject({ settingsLink: true, title: 'No credentials for Sandbox' })
+    expect(describeAppError({ code: 'keychain-unavailable', message: 'x' }).settingsLink).toBe(true)
+    expect(describeAppError({ code: 'busy', message: 'x' }).settingsLink).toBe(false)
   })
 
   it('passes per-field messages through', () => {
-    expect(describeIpcError({ code: 'invalid-input', message: 'x', fields: { phone: 'bad' } }).fields).toEqual({ phone: 'bad' })
+    expect(describeAppError({ code: 'invalid-input', message: 'x', fields: { phone: 'bad' } }).fields).toEqual({ phone: 'bad' })
   })
 })

@@ -1,4 +1,4 @@
-import type { IpcError } from '../../../shared/ipc/result.ts'
+import type { AppError } from '../../../shared/domain/result.ts'
 
 // Every IPC error code in plain words, and whether Settings is where the operator can fix it.
 
@@ -11,7 +11,7 @@ export interface ErrorView {
   fields: Record<string, string>
 }
 
-export function describeIpcError(error: IpcError, environmentLabel = 'this environment'): ErrorView {
+export function describeAppError(error: AppError, environmentLabel = 'this environment'): ErrorView {
   const base = { message: error.message, fields: error.fields ?? {}, settingsLink: false }
   switch (error.code) {
     case 'invalid-input':

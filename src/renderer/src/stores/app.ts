@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { AppInfo } from '../../../shared/ipc/contract.ts'
-import type { IpcError } from '../../../shared/ipc/result.ts'
+import type { AppInfo } from '../../../shared/domain/appInfo.ts'
+import type { AppError } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
 
 export type ToastKind = 'info' | 'success' | 'warning' | 'error'
@@ -21,7 +21,7 @@ export interface Toast {
 /** App-wide things: the About info and the toast queue. */
 export const useAppStore = defineStore('app', () => {
   const info = shallowRef<AppInfo | null>(null)
-  const infoError = shallowRef<IpcError | null>(null)
+  const infoError = shallowRef<AppError | null>(null)
   const toasts = ref<Toast[]>([])
   let nextToastId = 1
   const timers = new Map<number, ReturnType<typeof setTimeout>>()

@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { AuditEntry } from '../../../shared/ipc/contract.ts'
+import type { AuditEntry } from '../../../shared/domain/audit.ts'
 import { installBridge } from '../api/bridge.ts'
 import { AUDIT_PAGE, useAuditStore } from './audit.ts'
 import { fakeBridge } from './fakeBridge.test-helpers.ts'

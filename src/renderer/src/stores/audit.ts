@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { AuditEntry, AuditVerification } from '../../../shared/ipc/contract.ts'
-import type { IpcError } from '../../../shared/ipc/result.ts'
+import type { AuditEntry, AuditVerification } from '../../../shared/domain/audit.ts'
+import type { AppError } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
 
 export const AUDIT_PAGE = 100
@@ -13,10 +13,10 @@ export const useAuditStore = defineStore('audit', () => {
   const loadingMore = ref(false)
   const loaded = ref(false)
   const reachedEnd = ref(false)
-  const error = shallowRef<IpcError | null>(null)
+  const error = shallowRef<AppError | null>(null)
   const verification = shallowRef<AuditVerification | null>(null)
   const verifying = ref(false)
-  const verifyError = shallowRef<IpcError | null>(null)
+  const verifyError = shallowRef<AppError | null>(null)
 
   const oldestSeq = computed(() => entries.value.at(-1)?.seq ?? null)
   const hasMore = computed(() => !reachedEnd.value && (oldestSeq.value ?? 0) > 1)

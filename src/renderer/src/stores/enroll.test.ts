@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { AttemptRecord, AttemptSummary } from '../../../shared/domain/attempt.ts'
-import type { IpcResult } from '../../../shared/ipc/result.ts'
+import type { Result } from '../../../shared/domain/result.ts'
 import { installBridge } from '../api/bridge.ts'
 import { sampleRecord } from '../lib/fixtures.test-helpers.ts'
 import { useEnrollStore } from './enroll.ts'
@@ -51,7 +51,7 @@ describe('enroll store', () => {
   })
 
   it('sends once however often submit is called while in flight', async () => {
-    const hold = deferred<IpcResult<AttemptRecord>>()
+    const hold = deferred<Result<AttemptRecord>>()
     const fake = fakeBridge({ enroll: () => hold.promise })
     const store = await setup(fake)
     const first = store.submit()
@@ -143,7 +143,7 @@ describe('enroll store', () => {
   })
 
   it('retries share the one-in-flight guard and carry retryOf', async () => {
-    const hold = deferred<IpcResult<AttemptRecord>>()
+    const hold = deferred<Result<AttemptRecord>>()
     const fake = fakeBridge({ enroll: () => hold.promise })
     const store = await setup(fake)
     const record = sampleRecord({ id: 9, outcome: 'unknown' })

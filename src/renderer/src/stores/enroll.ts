@@ -6,7 +6,7 @@ import type { EnvironmentId } from '../../../shared/domain/environments.ts'
 import { normalisePhone } from '../../../shared/domain/phone.ts'
 import { DEFAULT_SIGNATURE_METHOD } from '../../../shared/domain/signatureMethods.ts'
 import type { IpcRequest } from '../../../shared/ipc/contract.ts'
-import type { IpcError, IpcResult } from '../../../shared/ipc/result.ts'
+import type { AppError, Result } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
 import { clockIsOff } from '../lib/format.ts'
 import { useEnvironmentStore } from './environment.ts'
@@ -52,14 +52,14 @@ export const useEnrollStore = defineStore('enroll', () => {
   const phase = ref<EnrollPhase>('idle')
   const pending = shallowRef<PendingEnroll | null>(null)
   const result = shallowRef<AttemptRecord | null>(null)
-  const error = shallowRef<IpcError | null>(null)
+  const error = shallowRef<AppError | null>(null)
   /** Where the last error came from, to phrase it (precheck vs send). */
   const errorStage = ref<'precheck' | 'send' | null>(null)
   const retryInFlight = ref(false)
 
   const recent = shallowRef<AttemptSummary[]>([])
   const recentLoaded = ref(false)
-  const recentError = shallowRef<IpcError | null>(null)
+  const recentError = shallowRef<AppError | null>(null)
 
   const busy = computed(() => phase.value === 'checking' || phase.value === 'sending' || retryInFlight.value)
   const awaitingConfirmation = computed(() => phase.value === 'warning' || phase.value === 'confirm-production')
@@ -166,7 +166,7 @@ export const useEnrollStore = defineStore('enroll', () => {
     pending.value = null
   }
 
-  function fail(e: IpcError, stage: 'precheck' | 'send'): void {
+  function fail(e: AppError, stage: 'precheck' | 'send'): void {
     error.value = e
     errorStage.value = stage
     if (e.code === 'invalid-input' && e.fields) {
@@ -224,7 +224,7 @@ export const useEnrollStore = defineStore('enroll', () => {
   async function retry(
     record: AttemptRecord,
     options: { transactionRef: string; confirmRetry: boolean; productionConfirmation?: string },
-  ): Promise<IpcResult<AttemptRecord>> {
+  ): Promise<Result<AttemptRecord>> {
     if (busy.value) return { ok: false, error: { code: 'busy', message: 'An enrollment is already being sent from this window.' } }
     retryInFlight.value = true
     try {

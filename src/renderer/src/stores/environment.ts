@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { ENVIRONMENT_LABELS, type EnvironmentId } from '../../../shared/domain/environments.ts'
-import type { EnvironmentsState, EnvironmentView, IpcRequest } from '../../../shared/ipc/contract.ts'
-import type { IpcError, IpcResult } from '../../../shared/ipc/result.ts'
+import type { IpcRequest } from '../../../shared/ipc/contract.ts'
+import type { EnvironmentView, EnvironmentsState } from '../../../shared/domain/environmentState.ts'
+import type { AppError, Result } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
 
 export type EditableEnvironmentId = Exclude<EnvironmentId, 'training'>
@@ -10,7 +11,7 @@ export type EditableEnvironmentId = Exclude<EnvironmentId, 'training'>
 /** The environments, which one is active, and their (non-secret) credential status. */
 export const useEnvironmentStore = defineStore('environment', () => {
   const state = shallowRef<EnvironmentsState | null>(null)
-  const loadError = shallowRef<IpcError | null>(null)
+  const loadError = shallowRef<AppError | null>(null)
   const switching = ref(false)
 
   const activeId = computed<EnvironmentId>(() => state.value?.active ?? 'training')
@@ -31,7 +32,7 @@ export const useEnvironmentStore = defineStore('environment', () => {
     return byId(id)?.label ?? ENVIRONMENT_LABELS[id] ?? id
   }
 
-  function accept<T extends EnvironmentsState>(r: IpcResult<T>): IpcResult<T> {
+  function accept<T extends EnvironmentsState>(r: Result<T>): Result<T> {
     if (r.ok) state.value = r.value
     return r
   }
@@ -46,7 +47,7 @@ export const useEnvironmentStore = defineStore('environment', () => {
     }
   }
 
-  async function setActive(id: EnvironmentId): Promise<IpcResult<EnvironmentsState>> {
+  async function setActive(id: EnvironmentId): Promise<Result<EnvironmentsState>> {
     switching.value = true
     try {
       return accept(await otp().setActiveEnvironment({ id }))
@@ -55,15 +56,15 @@ export const useEnvironmentStore = defineStore('environment', () => {
     }
   }
 
-  async function updateEnvironment(request: IpcRequest<'updateEnvironment'>): Promise<IpcResult<EnvironmentsState>> {
+  async function updateEnvironment(request: IpcRequest<'updateEnvironment'>): Promise<Result<EnvironmentsState>> {
     return accept(await otp().updateEnvironment(request))
   }
 
-  async function setCredentials(request: IpcRequest<'setCredentials'>): Promise<IpcResult<EnvironmentsState>> {
+  async function setCredentials(request: IpcRequest<'setCredentials'>): Promise<Result<EnvironmentsState>> {
     return accept(await otp().setCredentials(request))
   }
 
-  async function deleteCredentials(environment: EditableEnvironmentId): Promise<IpcResult<EnvironmentsState>> {
+  async function deleteCredentials(environment: EditableEnvironmentId): Promise<Result<EnvironmentsState>> {
     return accept(await otp().deleteCredentials({ environment }))
   }
 

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { ExportResult } from '../../../shared/ipc/contract.ts'
-import type { IpcResult } from '../../../shared/ipc/result.ts'
+import type { ExportResult } from '../../../shared/domain/export.ts'
+import type { Result } from '../../../shared/domain/result.ts'
 import { installBridge } from '../api/bridge.ts'
 import { useAppStore } from './app.ts'
 import { useExportStore } from './export.ts'
@@ -25,7 +25,7 @@ describe('export store', () => {
   })
 
   it('runs one export at a time and reports a cancel', async () => {
-    const hold = deferred<IpcResult<ExportResult>>()
+    const hold = deferred<Result<ExportResult>>()
     const fake = fakeBridge({ exportHistory: () => hold.promise, cancelExport: () => ({ ok: true, value: null }) })
     installBridge(fake.bridge)
     const store = useExportStore()

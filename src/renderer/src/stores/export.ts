@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
-import type { ExportProgress, ExportResult } from '../../../shared/ipc/contract.ts'
-import type { IpcResult } from '../../../shared/ipc/result.ts'
+import type { ExportProgress, ExportResult } from '../../../shared/domain/export.ts'
+import type { Result } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
 import { formatCount } from '../lib/format.ts'
 import { useAppStore } from './app.ts'
@@ -23,7 +23,7 @@ export const useExportStore = defineStore('export', () => {
   const format = ref<ExportFormat | null>(null)
   const progress = shallowRef<ExportProgress | null>(null)
 
-  async function start(filter: HistoryFilter, fmt: ExportFormat, fullPhone: boolean): Promise<IpcResult<ExportResult> | null> {
+  async function start(filter: HistoryFilter, fmt: ExportFormat, fullPhone: boolean): Promise<Result<ExportResult> | null> {
     if (running.value) return null
     running.value = true
     cancelling.value = false

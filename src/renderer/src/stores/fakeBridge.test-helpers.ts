@@ -1,10 +1,11 @@
 import type { AttemptRecord } from '../../../shared/domain/attempt.ts'
 import type { EnvironmentId } from '../../../shared/domain/environments.ts'
-import type { EnvironmentsState, IpcResponses, OtpBridge } from '../../../shared/ipc/contract.ts'
-import type { IpcResult } from '../../../shared/ipc/result.ts'
+import type { IpcResponses, OtpBridge } from '../../../shared/ipc/contract.ts'
+import type { EnvironmentsState } from '../../../shared/domain/environmentState.ts'
+import type { Result } from '../../../shared/domain/result.ts'
 import { sampleRecord } from '../lib/fixtures.test-helpers.ts'
 
-type Handler = (request: unknown) => Promise<IpcResult<unknown>> | IpcResult<unknown>
+type Handler = (request: unknown) => Promise<Result<unknown>> | Result<unknown>
 
 export function environments(active: EnvironmentId = 'training'): EnvironmentsState {
   return {
@@ -25,7 +26,7 @@ export function environments(active: EnvironmentId = 'training'): EnvironmentsSt
 export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler>> = {}) {
   const calls: { method: string; request: unknown }[] = []
   let active: EnvironmentId = 'training'
-  const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value })
+  const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const defaults: Partial<Record<keyof IpcResponses, Handler>> = {
     getEnvironments: () => ok(environments(active)),
     setActiveEnvironment: (r) => {

@@ -1,8 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { AttemptSummary } from '../../../shared/domain/attempt.ts'
-import type { HistoryPage } from '../../../shared/ipc/contract.ts'
-import type { IpcResult } from '../../../shared/ipc/result.ts'
+import type { HistoryPage } from '../../../shared/domain/historyViews.ts'
+import type { Result } from '../../../shared/domain/result.ts'
 import { installBridge } from '../api/bridge.ts'
 import { deferred, fakeBridge } from './fakeBridge.test-helpers.ts'
 import { PAGE_SIZE, useHistoryStore } from './history.ts'
@@ -59,7 +59,7 @@ describe('history store', () => {
   })
 
   it('drops an answer for a filter that was replaced meanwhile', async () => {
-    const slow = deferred<IpcResult<HistoryPage>>()
+    const slow = deferred<Result<HistoryPage>>()
     let n = 0
     const fake = fakeBridge({
       queryHistory: () => (++n === 1 ? slow.promise : { ok: true, value: { rows: [summary(9)], nextCursor: null } }),

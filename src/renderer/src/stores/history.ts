@@ -2,8 +2,8 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { AttemptSummary } from '../../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
-import type { AttemptDetail, StatusStrip } from '../../../shared/ipc/contract.ts'
-import type { IpcError } from '../../../shared/ipc/result.ts'
+import type { AttemptDetail, StatusStrip } from '../../../shared/domain/historyViews.ts'
+import type { AppError } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
 
 export const PAGE_SIZE = 200
@@ -22,7 +22,7 @@ export const useHistoryStore = defineStore('history', () => {
   const total = ref<number | null>(null)
   const loading = ref(false)
   const loadingMore = ref(false)
-  const error = shallowRef<IpcError | null>(null)
+  const error = shallowRef<AppError | null>(null)
   const loaded = ref(false)
   const resultId = ref(0)
   let generation = 0
@@ -30,12 +30,12 @@ export const useHistoryStore = defineStore('history', () => {
   const hasMore = computed(() => nextCursor.value !== null)
 
   const strip = shallowRef<StatusStrip | null>(null)
-  const stripError = shallowRef<IpcError | null>(null)
+  const stripError = shallowRef<AppError | null>(null)
 
   const detailId = ref<number | null>(null)
   const detail = shallowRef<AttemptDetail | null>(null)
   const detailLoading = ref(false)
-  const detailError = shallowRef<IpcError | null>(null)
+  const detailError = shallowRef<AppError | null>(null)
   let detailGeneration = 0
 
   /** Replaces the filter and loads its first page and count. */

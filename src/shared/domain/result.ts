@@ -1,7 +1,7 @@
-// Every IPC handler answers with a Result rather than throwing: Electron flattens thrown
-// errors into strings, and the renderer needs a code to decide what to show.
+// Core services and IPC handlers answer with a Result rather than throwing: Electron flattens
+// thrown errors into strings, and callers (renderer, CLI) need a code to decide what to show.
 
-export const IPC_ERROR_CODES = [
+export const ERROR_CODES = [
   'invalid-input', // payload failed its schema or a field is invalid (see `fields`)
   'forbidden', // call from a frame that is not the app's own
   'keychain-unavailable', // no OS keychain (Secret Service, Keychain, Credential Manager)
@@ -12,21 +12,21 @@ export const IPC_ERROR_CODES = [
   'cancelled',
   'internal',
 ] as const
-export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number]
+export type ErrorCode = (typeof ERROR_CODES)[number]
 
-export interface IpcError {
-  code: IpcErrorCode
+export interface AppError {
+  code: ErrorCode
   message: string
   /** Per-field messages for form validation. */
   fields?: Record<string, string>
 }
 
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError }
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
 
-export function ok<T>(value: T): IpcResult<T> {
+export function ok<T>(value: T): Result<T> {
   return { ok: true, value }
 }
 
-export function fail(code: IpcErrorCode, message: string, fields?: Record<string, string>): IpcResult<never> {
+export function fail(code: ErrorCode, message: string, fields?: Record<string, string>): Result<never> {
   return fields ? { ok: false, error: { code, message, fields } } : { ok: false, error: { code, message } }
 }

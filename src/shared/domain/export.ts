@@ -1,0 +1,11 @@
+// Exports of the history.
+
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'bundle'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+export interface ExportProgress {
+  written: number
+  total: number
+}
+
+export type ExportResult = { path: string; rows: number } | { cancelled: true }
