@@ -13,15 +13,19 @@ export function exportHandlers(ctx: MainContext): Pick<HandlerMap, 'exportHistor
   return {
     exportHistory: async ({ filter, format, fullPhone }) => {
       if (running) return fail('busy', 'An export is already running.')
-      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
-      const outPath = await ctx.host.chooseSavePath({
-        defaultName: `otp-enrollments-${stamp}.${EXPORT_EXTENSIONS[format]}`,
-        filterName: FILTER_NAMES[format],
-        extensions: [EXPORT_EXTENSIONS[format]],
-      })
-      if (!outPath) return ok({ cancelled: true as const })
-      running = new AbortController()
+      // Claimed before the save dialog opens: a second export:start meanwhile is refused, and a
+      // cancel while the dialog is open cancels this export.
+      const controller = new AbortController()
+      running = controller
+      let outPath: string | undefined
       try {
+        const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
+        outPath = await ctx.host.chooseSavePath({
+          defaultName: `otp-enrollments-${stamp}.${EXPORT_EXTENSIONS[format]}`,
+          filterName: FILTER_NAMES[format],
+          extensions: [EXPORT_EXTENSIONS[format]],
+        })
+        if (!outPath || controller.signal.aborted) return ok({ cancelled: true as const })
         const result = await exportSlice(ctx.core, {
           filter,
           format,
@@ -29,7 +33,7 @@ export function exportHandlers(ctx: MainContext): Pick<HandlerMap, 'exportHistor
           fullPhone,
           logDir: ctx.logDir,
           appVersion: ctx.appInfo.version,
-          signal: running.signal,
+          signal: controller.signal,
           onProgress: (progress) => ctx.emit(ipcEvents.exportProgress, progress),
         })
         exported.add(result.path)
@@ -45,7 +49,7 @@ export function exportHandlers(ctx: MainContext): Pick<HandlerMap, 'exportHistor
         }
         throw error
       } finally {
-        running = undefined
+        if (running === controller) running = undefined
       }
     },
     cancelExport: async () => {
