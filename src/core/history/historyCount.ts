@@ -1,7 +1,7 @@
 import type { SQLInputValue } from 'node:sqlite'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { Planner } from './historyPlanner.ts'
-import { carriedFilters, type CompiledFilter, type SqlPart } from './historyQuery.ts'
+import { carriedFilters, type CompiledFilter, type SqlPart } from './historySql.ts'
 import type { StatementCache } from './statementCache.ts'
 
 // count(filter) without reading every matching entry when it can be avoided:

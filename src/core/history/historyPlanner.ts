@@ -1,5 +1,5 @@
 import type { SQLInputValue, SQLOutputValue } from 'node:sqlite'
-import { afterPosition, orderBy, SORT_SPECS, sortColumns, sortKeyOf, upToPosition, type CompiledFilter, type Driver, type SortPosition, type SqlPart } from './historyQuery.ts'
+import { afterPosition, orderBy, SORT_SPECS, sortColumns, sortKeyOf, upToPosition, type CompiledFilter, type Driver, type SortPosition, type SqlPart } from './historySql.ts'
 import type { StatementCache } from './statementCache.ts'
 
 // Which index reads a page. SQLite's planner (no STAT4 in node:sqlite) cannot tell a common

@@ -8,7 +8,7 @@ import { contextIdOf, R, RECORD_COLUMNS, SUMMARY_COLUMNS, toRecord, toSummary, t
 import { createAttemptWriter } from './attemptWriter.ts'
 import { createCounter } from './historyCount.ts'
 import { createPlanner, DEFAULT_PLANNER_OPTIONS, positionOf, type PlannerOptions } from './historyPlanner.ts'
-import { compileFilter, decodeCursor, encodeCursor, sortKeyOf, type SortPosition } from './historyQuery.ts'
+import { compileFilter, decodeCursor, encodeCursor, sortKeyOf, type SortPosition } from './historySql.ts'
 import { createStatementCache } from './statementCache.ts'
 import { chain, latestClockOffset, precheck, statusStrip } from './statusQueries.ts'
 import { createTrigramPicker } from './trigramPicker.ts'

@@ -3,7 +3,7 @@ import { phoneSearchDigits } from '../../shared/domain/phone.ts'
 // The History search box matches, as substrings: the payment id, the transaction reference
 // (ignoring ASCII case) and — when the text looks like a phone number — the phone digits,
 // with a local `0803…` form read as `234803…`. The exact rule is the SQL in
-// historyQuery.ts; the trigram index only narrows the rows that rule is checked on.
+// historySql.ts; the trigram index only narrows the rows that rule is checked on.
 
 export interface SearchSpec {
   /** The trimmed text, matched against payment id and transaction reference. */

@@ -1,4 +1,4 @@
-import type { TrigramPicker } from './historyQuery.ts'
+import type { TrigramPicker } from './historySql.ts'
 import type { StatementCache } from './statementCache.ts'
 
 // Any subset of a search's trigrams still finds every match (the row rule re-checks), so the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compileFilter, decodeCursor, encodeCursor, InvalidCursorError } from './historyQuery.ts'
+import { compileFilter, decodeCursor, encodeCursor, InvalidCursorError } from './historySql.ts'
 
 describe('cursor', () => {
   it('round-trips a position for its sort', () => {
