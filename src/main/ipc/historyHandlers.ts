@@ -1,4 +1,5 @@
 import { attemptDetail } from '../../core/enroll/attemptDetail.ts'
+import { InvalidCursorError } from '../../core/history/historySql.ts'
 import { fail, ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
@@ -10,7 +11,7 @@ export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistor
         return ok(history.page(request))
       } catch (error) {
         // A cursor from an older query shape is the only expected failure here.
-        if (error instanceof Error && /cursor/i.test(error.message)) return fail('invalid-input', 'That page link is no longer valid; start from the first page.')
+        if (error instanceof InvalidCursorError) return fail('invalid-input', 'That page link is no longer valid; start from the first page.')
         throw error
       }
     },
