@@ -1,5 +1,7 @@
 // Core services and IPC handlers answer with a Result rather than throwing: Electron flattens
 // thrown errors into strings, and callers (renderer, CLI) need a code to decide what to show.
+// A cancellation the operator asked for is not an error: it is a value (e.g. ExportResult's
+// `{ cancelled: true }`).
 
 export const ERROR_CODES = [
   'invalid-input', // payload failed its schema or a field is invalid (see `fields`)
@@ -9,7 +11,6 @@ export const ERROR_CODES = [
   'confirmation-required', // Production send or risky retry without the deliberate confirmation
   'busy', // an enrollment is already in flight
   'not-found',
-  'cancelled',
   'internal',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

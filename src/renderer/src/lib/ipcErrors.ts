@@ -50,8 +50,6 @@ export function describeAppError(error: AppError, environmentLabel = 'this envir
       }
     case 'not-found':
       return { ...base, title: 'Not found', advice: 'It may have been removed. Refresh and try again.' }
-    case 'cancelled':
-      return { ...base, title: 'Cancelled', advice: '' }
     case 'internal':
       return {
         ...base,

@@ -35,8 +35,7 @@ export const useExportStore = defineStore('export', () => {
     try {
       const r = await otp().exportHistory({ filter, format: fmt, fullPhone })
       if (!r.ok) {
-        if (r.error.code === 'cancelled') app.toast('info', 'Export cancelled')
-        else app.toast('error', `Export failed: ${r.error.message}`)
+        app.toast('error', `Export failed: ${r.error.message}`)
       } else if ('cancelled' in r.value) {
         app.toast('info', 'Export cancelled')
       } else {
