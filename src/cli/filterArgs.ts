@@ -1,3 +1,4 @@
+import { rangeEndMs, rangeStartMs } from '../shared/domain/dateRange.ts'
 import { historyFilterSchema, type HistoryFilter } from '../shared/domain/historyFilter.ts'
 import { UsageError } from './args.ts'
 
@@ -14,9 +15,10 @@ export const filterOptions = {
   sort: { type: 'string' },
 } as const
 
-function isoToMs(value: string, flag: string): number {
-  const ms = Date.parse(value)
-  if (Number.isNaN(ms)) throw new UsageError(`--${flag} takes an ISO date or time, e.g. 2026-11-01 or 2026-11-01T08:00:00Z (got "${value}").`)
+/** The History view's date rule (shared/domain/dateRange.ts): a date is local midnight, `--until`'s day is included whole. */
+function boundMs(value: string, flag: 'since' | 'until'): number {
+  const ms = flag === 'since' ? rangeStartMs(value.trim()) : rangeEndMs(value.trim())
+  if (ms === undefined) throw new UsageError(`--${flag} takes a date or an ISO date and time, e.g. 2026-11-01 or 2026-11-01T08:00:00Z (got "${value}").`)
   return ms
 }
 
@@ -30,8 +32,8 @@ export function toFilter(values: Partial<Record<keyof typeof filterOptions, stri
     operator: values.operator,
     search: values.search,
     paymentId: values['payment-id'],
-    from: values.since === undefined ? undefined : isoToMs(values.since, 'since'),
-    to: values.until === undefined ? undefined : isoToMs(values.until, 'until'),
+    from: values.since === undefined ? undefined : boundMs(values.since, 'since'),
+    to: values.until === undefined ? undefined : boundMs(values.until, 'until'),
     sort: values.sort,
   }
   const parsed = historyFilterSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)))

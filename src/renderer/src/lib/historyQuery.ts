@@ -1,3 +1,4 @@
+import { isCalendarDate, rangeEndMs, rangeStartMs, startOfLocalDay } from '../../../shared/domain/dateRange.ts'
 import { ENVIRONMENT_IDS, type EnvironmentId } from '../../../shared/domain/environments.ts'
 import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
 import { OUTCOMES, type Outcome } from '../../../shared/domain/outcome.ts'
@@ -60,15 +61,6 @@ function list<T extends string>(v: QueryValue, allowed: readonly T[]): T[] {
   return allowed.filter((a) => out.includes(a))
 }
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
-
-export function isValidDate(value: string): boolean {
-  if (!DATE_RE.test(value)) return false
-  const [y, m, d] = value.split('-').map(Number) as [number, number, number]
-  const date = new Date(y, m - 1, d)
-  return date.getFullYear() === y && date.getMonth() === m - 1 && date.getDate() === d
-}
-
 /** Reads a route query; anything malformed (hand-edited links) is dropped, never fatal. */
 export function parseHistoryQuery(query: QueryInput): { state: HistoryViewState; selectedId: number | null } {
   const state = emptyHistoryState()
@@ -89,10 +81,10 @@ export function parseHistoryQuery(query: QueryInput): { state: HistoryViewState;
   const to = first(query.to)
   if ((RANGE_PRESETS as readonly string[]).includes(range)) {
     state.range = range as RangePreset
-  } else if (range === 'custom' || isValidDate(from) || isValidDate(to)) {
+  } else if (range === 'custom' || isCalendarDate(from) || isCalendarDate(to)) {
     state.range = 'custom'
-    state.fromDate = isValidDate(from) ? from : ''
-    state.toDate = isValidDate(to) ? to : ''
+    state.fromDate = isCalendarDate(from) ? from : ''
+    state.toDate = isCalendarDate(to) ? to : ''
   }
   const idText = first(query.id)
   const id = /^\d{1,15}$/.test(idText) ? Number(idText) : NaN
@@ -107,8 +99,8 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   if (state.code.trim()) q.code = state.code.trim()
   if (state.operator.trim()) q.operator = state.operator.trim()
   if (state.range === 'custom') {
-    if (isValidDate(state.fromDate)) q.from = state.fromDate
-    if (isValidDate(state.toDate)) q.to = state.toDate
+    if (isCalendarDate(state.fromDate)) q.from = state.fromDate
+    if (isCalendarDate(state.toDate)) q.to = state.toDate
     if (!q.from && !q.to) q.range = 'custom' // chosen, dates not picked yet
   } else if (state.range !== 'all') {
     q.range = state.range
@@ -120,34 +112,24 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   return q
 }
 
-function localMidnight(ms: number, daysBack = 0): number {
-  const d = new Date(ms)
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() - daysBack).getTime()
-}
-
-function dayStart(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  return new Date(y, m - 1, d).getTime()
-}
-
-/** `{from, to}` in ms (from inclusive, to exclusive) for a range choice, evaluated at `nowMs`. */
+/**
+ * `{from, to}` in ms (from inclusive, to exclusive) for a range choice, evaluated at `nowMs`,
+ * by the date rule the CLI shares (shared/domain/dateRange.ts): local midnight, the "to" day included.
+ */
 export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate'>, nowMs: number): { from?: number; to?: number } {
   switch (state.range) {
     case 'today':
-      return { from: localMidnight(nowMs) }
+      return { from: startOfLocalDay(nowMs) }
     case '7d':
-      return { from: localMidnight(nowMs, 6) }
+      return { from: startOfLocalDay(nowMs, 6) }
     case '30d':
-      return { from: localMidnight(nowMs, 29) }
+      return { from: startOfLocalDay(nowMs, 29) }
     case '1h':
       return { from: Math.max(0, nowMs - 3_600_000) }
     case 'custom': {
       const out: { from?: number; to?: number } = {}
-      if (isValidDate(state.fromDate)) out.from = dayStart(state.fromDate)
-      if (isValidDate(state.toDate)) {
-        const [y, m, d] = state.toDate.split('-').map(Number) as [number, number, number]
-        out.to = new Date(y, m - 1, d + 1).getTime() // the "to" day is included
-      }
+      if (isCalendarDate(state.fromDate)) out.from = rangeStartMs(state.fromDate)
+      if (isCalendarDate(state.toDate)) out.to = rangeEndMs(state.toDate)
       return out
     }
     default:
@@ -158,7 +140,7 @@ export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' |
 /** Why a custom range cannot be used, or null. */
 export function rangeProblem(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate'>): string | null {
   if (state.range !== 'custom') return null
-  if (isValidDate(state.fromDate) && isValidDate(state.toDate) && state.fromDate > state.toDate) {
+  if (isCalendarDate(state.fromDate) && isCalendarDate(state.toDate) && state.fromDate > state.toDate) {
     return 'The “from” date is after the “to” date.'
   }
   return null
