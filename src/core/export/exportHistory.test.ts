@@ -226,10 +226,13 @@ describe('streaming, progress, cancel and failure', () => {
 
   it('releases the source when stopped early (its return() runs)', async () => {
     const controller = new AbortController()
+    const TOTAL = 50_000
+    let pulled = 0
     let finalised = false
     function* source(): Generator<AttemptRecord> {
       try {
-        for (let i = 1; i <= 50_000; i++) {
+        for (let i = 1; i <= TOTAL; i++) {
+          pulled = i
           if (i === 5000) controller.abort()
           yield record(i)
         }
@@ -237,8 +240,13 @@ describe('streaming, progress, cancel and failure', () => {
         finalised = true
       }
     }
-    await exportHistory({ records: source(), format: 'csv', outPath: join(dir, 'x.csv'), fullPhone: false, signal: controller.signal }).catch(() => {})
+    const outPath = join(dir, 'x.csv')
+    await expect(exportHistory({ records: source(), format: 'csv', outPath, fullPhone: false, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
+    // Stopped early: the source never reached its natural end, whose `finally` would run anyway…
+    expect(pulled).toBeLessThan(TOTAL)
+    // …and released: the export called its return(), so the `finally` ran all the same.
     expect(finalised).toBe(true)
+    expect(readdirSync(dir)).toEqual([])
   })
 
   it('rejects with the source’s error and removes the temporary file', async () => {
