@@ -75,12 +75,19 @@ export function createEnrollService(deps: EnrollServiceDeps) {
       return fail('busy', `An enrollment for payment ${input.paymentId} is already in progress.`)
     }
 
-    const resolution = await deps.resolveTarget(request.environment)
-    if (!resolution.ok) return resolution.result
+    // Claimed before the first await, so that a second call meanwhile sees it.
+    inFlight.add(input.paymentId)
+    const resolution = await deps.resolveTarget(request.environment).catch((error: unknown) => {
+      inFlight.delete(input.paymentId)
+      throw error
+    })
+    if (!resolution.ok) {
+      inFlight.delete(input.paymentId)
+      return resolution.result
+    }
     const target: EnrollTarget = { ...resolution.target, signatureMethod: input.signatureMethod }
     const body: EnrollBody = { paymentId: input.paymentId, mobilePhoneNumber: input.mobilePhoneNumber, transactionRef: input.transactionRef }
 
-    inFlight.add(input.paymentId)
     const startedAt = deps.now()
     try {
       const id = deps.history.begin({
