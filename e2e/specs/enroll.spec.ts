@@ -1,9 +1,8 @@
-import { join } from 'node:path'
-import { ROOT } from '../support/constants.ts'
-import { DRIVER, expect, test } from '../support/fixtures.ts'
+import { expect, test } from '../support/fixtures.ts'
+import { DOC_SCREENSHOT_TAG, docScreenshot } from '../support/docScreenshot.ts'
 import { enroll, plainPaymentId } from '../support/ui.ts'
 
-test('enroll succeeds in Training and shows in history', async ({ app }) => {
+test('enroll succeeds in Training and shows in history', { tag: DOC_SCREENSHOT_TAG }, async ({ app }) => {
   const { page } = app
   const paymentId = plainPaymentId()
   await expect(page.getByText(/Training/).first()).toBeVisible()
@@ -14,7 +13,7 @@ test('enroll succeeds in Training and shows in history', async ({ app }) => {
   const row = page.getByTestId('history-row').filter({ hasText: paymentId })
   await expect(row).toHaveCount(1)
   await expect(row).toContainText(/enrolled/i)
-  if (DRIVER === 'browser') await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'enroll.png') })
+  await docScreenshot(page, 'enroll')
 })
 
 test('the value to be sent is shown while typing the phone number', async ({ app }) => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { E2E_CREDENTIALS, ROOT } from '../support/constants.ts'
-import { DRIVER, expect, test } from '../support/fixtures.ts'
+import { E2E_CREDENTIALS } from '../support/constants.ts'
+import { expect, test } from '../support/fixtures.ts'
+import { DOC_SCREENSHOT_TAG, docScreenshot } from '../support/docScreenshot.ts'
 import { configureEnvironment, enroll, openHistory, plainPaymentId } from '../support/ui.ts'
 
 test('export the filtered history to CSV through the save dialog', async ({ app }) => {
@@ -27,7 +28,7 @@ test('export the filtered history to CSV through the save dialog', async ({ app 
   expect(records[0]).toMatchObject({ payment_id: rejected, outcome: 'rejected', error_codes: '10403', phone: '234803****567' })
 })
 
-test('the Audit view shows a credential change without its value', async ({ app, compatServer }) => {
+test('the Audit view shows a credential change without its value', { tag: DOC_SCREENSHOT_TAG }, async ({ app, compatServer }) => {
   const { page } = app
   await configureEnvironment(page, 'custom', compatServer)
   await page.getByRole('link', { name: 'Audit' }).click()
@@ -35,5 +36,5 @@ test('the Audit view shows a credential change without its value', async ({ app,
   await expect(row).toContainText(E2E_CREDENTIALS.clientId)
   await expect(page.getByTestId('audit-verification')).toHaveAttribute('data-ok', 'true')
   expect(await page.content()).not.toContain(E2E_CREDENTIALS.clientSecret)
-  if (DRIVER === 'browser') await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'audit.png') })
+  await docScreenshot(page, 'audit')
 })

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { E2E_CREDENTIALS, ISSUED_TOKENS_FILE, ROOT } from '../support/constants.ts'
+import { E2E_CREDENTIALS, ISSUED_TOKENS_FILE } from '../support/constants.ts'
 import type { Page } from '@playwright/test'
-import { DRIVER, expect, test, type CompatServer } from '../support/fixtures.ts'
+import { expect, test, type CompatServer } from '../support/fixtures.ts'
+import { DOC_SCREENSHOT_TAG, docScreenshot } from '../support/docScreenshot.ts'
 import { configureEnvironment, enroll, fillEnrollForm, openHistory, plainPaymentId, switchEnvironment } from '../support/ui.ts'
 
 const issuedTokens = () => (existsSync(ISSUED_TOKENS_FILE) ? readFileSync(ISSUED_TOKENS_FILE, 'utf8').split('\n').filter(Boolean) : [])
@@ -127,7 +127,7 @@ test('the status strip applies its filter', async ({ app }) => {
   await expect(rows(page)).toHaveCount(1)
 })
 
-test('every outcome appears in history with its badge, and a rejection explains itself', async ({ app }) => {
+test('every outcome appears in history with its badge, and a rejection explains itself', { tag: DOC_SCREENSHOT_TAG }, async ({ app }) => {
   const { page } = app
   const cases = [
     { paymentId: plainPaymentId(), phone: '0803 123 4567', outcome: 'enrolled' },
@@ -144,5 +144,5 @@ test('every outcome appears in history with its badge, and a rejection explains 
   await rows(page).filter({ hasText: cases[1]!.paymentId }).click()
   await expect(page.getByTestId('attempt-detail')).toContainText('10403')
   await expect(page.getByTestId('attempt-detail')).toContainText(/already enrolled/)
-  if (DRIVER === 'browser') await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'history.png') })
+  await docScreenshot(page, 'history')
 })

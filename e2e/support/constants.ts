@@ -12,3 +12,5 @@ export const E2E_CREDENTIALS = {
 /** One keychain service per run so tests never touch a real operator's entries. */
 export const E2E_KEYCHAIN_SERVICE = process.env.OTP_CONSOLE_KEYCHAIN_SERVICE ?? 'otp-enrollment-console-e2e'
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** Tag of the scenarios that also take the README's pictures (`npm run screenshots` runs only these). */
+export const DOC_SCREENSHOT_TAG = '@doc-screenshot'
