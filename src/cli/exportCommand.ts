@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
-import { exportSlice, type ExportFormat } from '../core/app/exportSlice.ts'
+import { exportSlice } from '../core/app/exportSlice.ts'
+import { EXPORT_FORMATS, isExportFormat } from '../shared/domain/export.ts'
 import { parse, UsageError } from './args.ts'
 import { filterOptions, toFilter } from './filterArgs.ts'
 import { appVersion, openCore } from './openCore.ts'
@@ -18,14 +19,14 @@ export async function exportCommand(argv: string[], out: Output): Promise<number
   })
   out.json = values.json === true
   const format = values.format
-  if (format !== 'csv' && format !== 'jsonl' && format !== 'bundle') throw new UsageError(`--format must be csv, jsonl or bundle.\nUsage: ${EXPORT_USAGE}`)
+  if (!isExportFormat(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}.\nUsage: ${EXPORT_USAGE}`)
   if (!values.out) throw new UsageError(`export needs --out FILE.\nUsage: ${EXPORT_USAGE}`)
   const filter = toFilter(values)
   const opened = await openCore({ dataDir: values['data-dir'] })
   try {
     const result = await exportSlice(opened.core, {
       filter,
-      format: format as ExportFormat,
+      format,
       outPath: resolve(values.out),
       fullPhone: values['full-phone'] === true,
       logDir: opened.logDir,

@@ -1,12 +1,10 @@
 import { basename } from 'node:path'
 import { release, type as osType } from 'node:os'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
-import type { ExportProgress } from '../../shared/domain/export.ts'
+import type { ExportFormat, ExportProgress } from '../../shared/domain/export.ts'
 import { exportHistory } from '../export/exportHistory.ts'
 import type { HistoryStore } from '../history/types.ts'
 import type { AppCore } from './appCore.ts'
-
-export type ExportFormat = 'csv' | 'jsonl' | 'bundle'
 
 export interface ExportSliceOptions {
   filter: HistoryFilter

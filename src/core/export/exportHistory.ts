@@ -4,7 +4,7 @@ import { rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Writable } from 'node:stream'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
-import type { ExportProgress } from '../../shared/domain/export.ts'
+import { isExportFormat, type ExportFormat, type ExportProgress } from '../../shared/domain/export.ts'
 import { createBackgroundSync } from './backgroundSync.ts'
 import { type BundleOptions, writeBundle } from './bundleExport.ts'
 import { createCsvEncoder } from './csvExport.ts'
@@ -16,8 +16,6 @@ import { abortError, throwIfAborted, write } from './streamWrite.ts'
 // leaves a half file at outPath (the temporary file is removed). Records are pulled from the
 // iterable a batch at a time and written with backpressure (a full stream is awaited until it
 // drains), so memory stays flat however many records there are.
-
-export type ExportFormat = 'csv' | 'jsonl' | 'bundle'
 
 export interface ExportHistoryOptions {
   records: Iterable<AttemptRecord>
@@ -139,7 +137,7 @@ export async function exportHistory(options: ExportHistoryOptions): Promise<Expo
   const { records, format, outPath, fullPhone, signal, onProgress } = options
   const now = options.now ?? Date.now
   if (format === 'bundle' && !options.bundle) throw new TypeError('A bundle export needs bundle options (logDir, about).')
-  if (format !== 'csv' && format !== 'jsonl' && format !== 'bundle') throw new TypeError(`Unknown export format: ${String(format)}`)
+  if (!isExportFormat(format)) throw new TypeError(`Unknown export format: ${String(format)}`)
   throwIfAborted(signal)
 
   const total = options.total ?? (Array.isArray(records) ? records.length : 0)

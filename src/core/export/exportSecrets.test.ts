@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
-import { exportHistory, type ExportFormat } from './exportHistory.ts'
+import type { ExportFormat } from '../../shared/domain/export.ts'
+import { exportHistory } from './exportHistory.ts'
 import { unzipAll } from './unzip.test-helpers.ts'
 
 // Defence in depth: history never holds the secret, the bearer token or a Signature value,

@@ -1,13 +1,11 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
-import type { ExportProgress, ExportResult } from '../../../shared/domain/export.ts'
+import type { ExportFormat, ExportProgress, ExportResult } from '../../../shared/domain/export.ts'
 import type { Result } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
 import { formatCount } from '../lib/format.ts'
 import { useAppStore } from './app.ts'
-
-export type ExportFormat = 'csv' | 'jsonl' | 'bundle'
 
 export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
   csv: 'CSV',
