@@ -2,7 +2,7 @@ import type { AttemptRecord } from '../shared/domain/attempt.ts'
 import { defaultTransactionRef } from '../shared/domain/enrollInput.ts'
 import { ENVIRONMENT_LABELS } from '../shared/domain/environments.ts'
 import { explainCode, explainHttpStatus } from '../shared/domain/errorCodes.ts'
-import { DEFAULT_SIGNATURE_METHOD, SIGNATURE_METHODS, type SignatureMethod } from '../shared/domain/signatureMethods.ts'
+import { DEFAULT_SIGNATURE_METHOD, isSignatureMethod } from '../shared/domain/signatureMethods.ts'
 import { EXIT, parse, UsageError } from './args.ts'
 import { openCore } from './openCore.ts'
 import type { Output } from './output.ts'
@@ -44,7 +44,7 @@ export async function enrollCommand(argv: string[], out: Output): Promise<number
   out.json = values.json === true
   if (!values['payment-id'] || !values.phone) throw new UsageError(`enroll needs --payment-id and --phone.\nUsage: ${ENROLL_USAGE}`)
   const method = values['signature-method'] ?? DEFAULT_SIGNATURE_METHOD
-  if (!(SIGNATURE_METHODS as readonly string[]).includes(method)) throw new UsageError(`--signature-method must be SHA1, SHA-256 or SHA-512 (got "${method}").`)
+  if (!isSignatureMethod(method)) throw new UsageError(`--signature-method must be SHA1, SHA-256 or SHA-512 (got "${method}").`)
 
   const opened = await openCore({
     dataDir: values['data-dir'] ?? undefined,
@@ -59,7 +59,7 @@ export async function enrollCommand(argv: string[], out: Output): Promise<number
       paymentId: values['payment-id'],
       phone: values.phone,
       transactionRef: values.ref ?? defaultTransactionRef(Date.now()),
-      signatureMethod: method as SignatureMethod,
+      signatureMethod: method,
       productionConfirmation: values['confirm-production'],
     })
     if (!result.ok) {

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { SIGNATURE_METHODS, type SignatureMethod } from '../../shared/domain/signatureMethods.ts'
+import { isSignatureMethod } from '../../shared/domain/signatureMethods.ts'
 import { buildCipher, sign } from '../protocol/signer.ts'
 import type { Credentials, EnrollBody } from '../protocol/types.ts'
 
@@ -60,14 +60,14 @@ export function checkEnrollmentRequest(request: GatewayRequest, context: Gateway
   if (context.nonceUsed(credentials.clientId, nonce)) return fail(400, 'E25', 'Nonce already used')
 
   const method = header('signaturemethod')
-  if (!method || !(SIGNATURE_METHODS as readonly string[]).includes(method)) {
+  if (!isSignatureMethod(method)) {
     return fail(401, 'E26', 'Signature failed: SignatureMethod must be SHA1, SHA-256 or SHA-512')
   }
   const signature = header('signature')
   if (!signature) return fail(401, 'E26', 'Signature failed: Signature header missing')
   const expected = sign(
     buildCipher({ method: 'POST', url: request.fullUrl, timestamp, nonce, clientId: credentials.clientId, clientSecret: credentials.clientSecret }),
-    method as SignatureMethod,
+    method,
   )
   if (!sameText(signature, expected)) return fail(401, 'E26', 'Signature failed')
   context.rememberNonce(credentials.clientId, nonce)

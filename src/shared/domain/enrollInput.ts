@@ -1,5 +1,5 @@
 import { normalisePhone } from './phone.ts'
-import { SIGNATURE_METHODS, type SignatureMethod } from './signatureMethods.ts'
+import { isSignatureMethod, type SignatureMethod } from './signatureMethods.ts'
 
 export interface EnrollInput {
   paymentId: string
@@ -48,7 +48,7 @@ export function validateEnrollInput(input: EnrollInput): { ok: true; value: Vali
   if (!phone.ok) errors.phone = phone.error
   const refError = checkTransactionRef(input.transactionRef)
   if (refError) errors.transactionRef = refError
-  if (!(SIGNATURE_METHODS as readonly string[]).includes(input.signatureMethod)) {
+  if (!isSignatureMethod(input.signatureMethod)) {
     errors.signatureMethod = 'Choose SHA1, SHA-256 or SHA-512.'
   }
   if (Object.keys(errors).length > 0 || !phone.ok) return { ok: false, errors }
