@@ -1,11 +1,9 @@
 import type { SQLInputValue } from 'node:sqlite'
-import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import { DEFAULT_HISTORY_SORT, type HistoryFilter, type HistorySort } from '../../shared/domain/historyFilter.ts'
 import { parseSearch, trigramMatchExpression } from './searchText.ts'
 
 // HistoryFilter → SQL pieces, and the opaque keyset cursor. Pure: historyPlanner.ts decides
 // which index drives a query and runs it. The attempts table is always aliased `a`.
-
-export type HistorySort = NonNullable<HistoryFilter['sort']>
 
 export interface SortSpec {
   /** Sort key expression; the id breaks ties in the same direction. */
@@ -21,8 +19,6 @@ export const SORT_SPECS: Record<HistorySort, SortSpec> = {
   'latency-desc': { key: 'a.latency_key', index: 'attempts_latency', desc: true },
   'latency-asc': { key: 'a.latency_key', index: 'attempts_latency', desc: false },
 }
-
-export const DEFAULT_SORT: HistorySort = 'time-desc'
 
 /** Position in a sort: the key and id of the last row already returned. */
 export interface SortPosition {
@@ -80,7 +76,7 @@ export class InvalidCursorError extends Error {
 }
 
 export function compileFilter(filter: HistoryFilter, pickTrigrams: TrigramPicker = (g) => g): CompiledFilter {
-  const sort = filter.sort ?? DEFAULT_SORT
+  const sort = filter.sort ?? DEFAULT_HISTORY_SORT
   const timeSort = SORT_SPECS[sort].index === 'attempts_started'
   const predicates: SqlPart[] = []
   const sortBounds: SqlPart[] = []

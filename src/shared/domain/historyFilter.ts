@@ -2,6 +2,15 @@ import { z } from 'zod'
 import { ENVIRONMENT_IDS } from './environments.ts'
 import { OUTCOMES } from './outcome.ts'
 
+/** Orders of the history list, newest first by default. */
+export const HISTORY_SORTS = ['time-desc', 'time-asc', 'latency-desc', 'latency-asc'] as const
+export type HistorySort = (typeof HISTORY_SORTS)[number]
+export const DEFAULT_HISTORY_SORT: HistorySort = 'time-desc'
+
+export function isHistorySort(value: unknown): value is HistorySort {
+  return (HISTORY_SORTS as readonly unknown[]).includes(value)
+}
+
 // One filter shape for the History view (kept in the route's query string), the CLI's
 // `history`/`export` flags and the store's query module.
 
@@ -17,7 +26,7 @@ export const historyFilterSchema = z.object({
   /** Free text: payment id, reference, or phone digits (local `0803…` form allowed). */
   search: z.string().trim().min(1).max(64).optional(),
   paymentId: z.string().regex(/^\d+$/).optional(),
-  sort: z.enum(['time-desc', 'time-asc', 'latency-desc', 'latency-asc']).optional(),
+  sort: z.enum(HISTORY_SORTS).optional(),
 })
 export type HistoryFilter = z.infer<typeof historyFilterSchema>
 

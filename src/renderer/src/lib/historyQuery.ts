@@ -1,14 +1,10 @@
 import { isCalendarDate, rangeEndMs, rangeStartMs, startOfLocalDay } from '../../../shared/domain/dateRange.ts'
 import { ENVIRONMENT_IDS, type EnvironmentId } from '../../../shared/domain/environments.ts'
-import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
+import { DEFAULT_HISTORY_SORT, isHistorySort, type HistoryFilter, type HistorySort } from '../../../shared/domain/historyFilter.ts'
 import { OUTCOMES, type Outcome } from '../../../shared/domain/outcome.ts'
 
 // The History view keeps its filter in the route's query string so that a reload or a copied
 // link shows the same rows. This module converts query ⇄ UI state ⇄ HistoryFilter.
-
-export const HISTORY_SORTS = ['time-desc', 'time-asc', 'latency-desc', 'latency-asc'] as const
-export type HistorySort = (typeof HISTORY_SORTS)[number]
-export const DEFAULT_SORT: HistorySort = 'time-desc'
 
 /** Relative ranges stay relative in the URL: "Today" opened tomorrow means tomorrow. */
 export const RANGE_PRESETS = ['today', '7d', '30d', '1h'] as const
@@ -39,7 +35,7 @@ export interface HistoryViewState {
 }
 
 export function emptyHistoryState(): HistoryViewState {
-  return { outcome: [], environment: [], code: '', operator: '', range: 'all', fromDate: '', toDate: '', search: '', paymentId: '', sort: DEFAULT_SORT }
+  return { outcome: [], environment: [], code: '', operator: '', range: 'all', fromDate: '', toDate: '', search: '', paymentId: '', sort: DEFAULT_HISTORY_SORT }
 }
 
 type QueryValue = string | null | undefined | (string | null)[]
@@ -75,7 +71,7 @@ export function parseHistoryQuery(query: QueryInput): { state: HistoryViewState;
   const paymentId = first(query.paymentId)
   if (/^\d{1,19}$/.test(paymentId)) state.paymentId = paymentId
   const sort = first(query.sort)
-  if ((HISTORY_SORTS as readonly string[]).includes(sort)) state.sort = sort as HistorySort
+  if (isHistorySort(sort)) state.sort = sort
   const range = first(query.range)
   const from = first(query.from)
   const to = first(query.to)
@@ -107,7 +103,7 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   }
   if (state.search.trim()) q.q = state.search.trim()
   if (state.paymentId) q.paymentId = state.paymentId
-  if (state.sort !== DEFAULT_SORT) q.sort = state.sort
+  if (state.sort !== DEFAULT_HISTORY_SORT) q.sort = state.sort
   if (selectedId !== null) q.id = String(selectedId)
   return q
 }
@@ -158,13 +154,13 @@ export function filterFromState(state: HistoryViewState, nowMs: number): History
   if (bounds.to !== undefined) filter.to = bounds.to
   if (state.search.trim()) filter.search = state.search.trim()
   if (state.paymentId) filter.paymentId = state.paymentId
-  if (state.sort !== DEFAULT_SORT) filter.sort = state.sort
+  if (state.sort !== DEFAULT_HISTORY_SORT) filter.sort = state.sort
   return filter
 }
 
 /** True when anything narrows the list (used for the "no match" vs "no attempts yet" message). */
 export function isFiltered(state: HistoryViewState): boolean {
-  return Object.keys(historyQueryFromState({ ...state, sort: DEFAULT_SORT })).length > 0
+  return Object.keys(historyQueryFromState({ ...state, sort: DEFAULT_HISTORY_SORT })).length > 0
 }
 
 /** Filters the status strip's links apply. */
