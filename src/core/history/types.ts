@@ -2,10 +2,8 @@ import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { EnrollPrecheck, HistoryPage, StatusStrip } from '../../shared/domain/historyViews.ts'
 
-/** Fields known before anything is sent; the row is inserted with outcome `unknown`. */
-export type NewAttempt = Omit<
-  AttemptRecord,
-  | 'id'
+/** The fields of an attempt known only once it has ended (any way it ends). */
+type CompletionField =
   | 'finishedAt'
   | 'httpStatus'
   | 'responseHeaders'
@@ -17,23 +15,12 @@ export type NewAttempt = Omit<
   | 'requestMs'
   | 'durationMs'
   | 'clockOffsetMs'
->
+
+/** Fields known before anything is sent; the row is inserted with outcome `unknown`. */
+export type NewAttempt = Omit<AttemptRecord, 'id' | CompletionField>
 
 /** What is known once the attempt has ended (any way it ends). */
-export type AttemptCompletion = Pick<
-  AttemptRecord,
-  | 'finishedAt'
-  | 'httpStatus'
-  | 'responseHeaders'
-  | 'responseBody'
-  | 'outcome'
-  | 'errors'
-  | 'failureReason'
-  | 'tokenMs'
-  | 'requestMs'
-  | 'durationMs'
-  | 'clockOffsetMs'
->
+export type AttemptCompletion = Pick<AttemptRecord, CompletionField>
 
 /**
  * The history of enrollment attempts, shared by the console and the CLI (one SQLite file).
