@@ -4,38 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createCsvEncoder, CSV_STRINGIFY_OPTIONS, encodeCsvRow } from './csvExport.ts'
 import { CSV_COLUMNS, isoUtc } from './columns.ts'
 import { FORMULA_TRIGGERS, guardTextCell, isFormulaLike, safeCell } from './csvSafety.ts'
-import type { AttemptRecord } from '../../shared/domain/attempt.ts'
-
-const sampleRecord = (over: Partial<AttemptRecord>): AttemptRecord => ({
-  id: 1,
-  startedAt: Date.UTC(2025, 0, 1),
-  finishedAt: Date.UTC(2025, 0, 1, 0, 0, 1),
-  environment: 'sandbox',
-  baseUrl: 'https://sandbox.interswitchng.com',
-  channel: 'console',
-  operator: 'ada',
-  appVersion: '0.1.0',
-  clientId: 'IKIA9614B82064D632E9B6418DF358A6A4AEA84D7218',
-  paymentId: '266274',
-  phone: '2348031234567',
-  transactionRef: 'JB-1735689600-Enrol',
-  signatureMethod: 'SHA-256',
-  requestUrl: 'https://sandbox.interswitchng.com/api/v3/purchases/otps/enrollments',
-  requestHeaders: { 'Content-Type': 'application/json', Timestamp: '1735689600', Nonce: 'n1', SignatureMethod: 'SHA-256', AuthKeyVersion: '1' },
-  requestBody: '{"paymentId":"266274","mobilePhoneNumber":"2348031234567","transactionRef":"JB-1735689600-Enrol"}',
-  httpStatus: 400,
-  responseHeaders: { 'content-type': 'application/json' },
-  responseBody: '{"errors":[{"code":"-2","message":"x"}]}',
-  outcome: 'rejected',
-  errors: [],
-  failureReason: null,
-  tokenMs: null,
-  requestMs: 300,
-  durationMs: 320,
-  clockOffsetMs: null,
-  retryOf: null,
-  ...over,
-})
+import { sampleRecord } from '../../shared/domain/attempt.test-helpers.ts'
 
 describe('guardTextCell', () => {
   it('prefixes a single quote to text starting with = + - @ tab or CR', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+import { sampleRecord } from '../../shared/domain/attempt.test-helpers.ts'
 import type { ExportProgress } from '../../shared/domain/export.ts'
 import { CSV_HEADER } from './columns.ts'
 import { exportHistory } from './exportHistory.ts'
@@ -19,41 +20,30 @@ afterEach(() => {
 
 const BASE = Date.UTC(2025, 0, 1)
 
+/** Record `id` of a generated history: its own phone, payment id, reference and time; even ids rejected. */
 function record(id: number, over: Partial<AttemptRecord> = {}): AttemptRecord {
   const phone = `234803${String(1_000_000 + id).slice(-7)}`
   const paymentId = String(266_000 + id)
   const ref = `JB-${1_735_689_600 + id}-Enrol`
   const rejected = id % 2 === 0
-  return {
+  const errors = rejected ? [{ code: '10403', message: 'Payments is not allowed for auto enrollment' }] : []
+  return sampleRecord({
     id,
     startedAt: BASE + id * 1000,
     finishedAt: BASE + id * 1000 + 450,
-    environment: 'sandbox',
-    baseUrl: 'https://sandbox.interswitchng.com',
-    channel: 'console',
-    operator: 'ada.obi',
-    appVersion: '0.1.0',
-    clientId: 'IKIA9614B82064D632E9B6418DF358A6A4AEA84D7218',
     paymentId,
     phone,
     transactionRef: ref,
-    signatureMethod: 'SHA-256',
-    requestUrl: 'https://sandbox.interswitchng.com/api/v3/purchases/otps/enrollments',
     requestHeaders: { 'Content-Type': 'application/json', Timestamp: String(1_735_689_600 + id), Nonce: `nonce${id}`, SignatureMethod: 'SHA-256', AuthKeyVersion: '1' },
     requestBody: JSON.stringify({ paymentId, mobilePhoneNumber: phone, transactionRef: ref }),
     httpStatus: rejected ? 400 : 200,
-    responseHeaders: { 'content-type': 'application/json' },
-    responseBody: rejected ? JSON.stringify({ errors: [{ code: '10403', message: 'Payments is not allowed for auto enrollment' }], transactionRef: ref, paymentId }) : '{}',
+    responseBody: rejected ? JSON.stringify({ errors, transactionRef: ref, paymentId }) : '{}',
     outcome: rejected ? 'rejected' : 'enrolled',
-    errors: rejected ? [{ code: '10403', message: 'Payments is not allowed for auto enrollment' }] : [],
-    failureReason: null,
+    errors,
     tokenMs: id % 3 === 0 ? 120 : null,
-    requestMs: 330,
-    durationMs: 450,
     clockOffsetMs: -1200,
-    retryOf: null,
     ...over,
-  }
+  })
 }
 
 const records = (n: number): AttemptRecord[] => Array.from({ length: n }, (_, i) => record(i + 1))

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+import { sampleRecord } from '../../shared/domain/attempt.test-helpers.ts'
 import type { ExportFormat } from '../../shared/domain/export.ts'
 import { exportHistory } from './exportHistory.ts'
 import { unzipAll } from './unzip.test-helpers.ts'
@@ -21,20 +22,13 @@ const PHONE = '2348031234567'
 
 function leakyRecord(id: number): AttemptRecord {
   const cipher = `POST&https%3A%2F%2Fsandbox.interswitchng.com%2Fapi%2Fv3%2Fpurchases%2Fotps%2Fenrollments&1735689600&nonce${id}&${CLIENT_ID}&${SECRET}`
-  return {
+  return sampleRecord({
     id,
     startedAt: Date.UTC(2025, 0, 1) + id,
     finishedAt: null,
-    environment: 'sandbox',
-    baseUrl: 'https://sandbox.interswitchng.com',
-    channel: 'console',
-    operator: 'ada',
-    appVersion: '0.1.0',
     clientId: CLIENT_ID,
-    paymentId: '266274',
     phone: PHONE,
     transactionRef: `JB-1735689600-Enrol`,
-    signatureMethod: 'SHA-256',
     requestUrl: `https://sandbox.interswitchng.com/api/v3/purchases/otps/enrollments?access_token=${TOKEN}`,
     requestHeaders: {
       'Content-Type': 'application/json',
@@ -56,8 +50,7 @@ function leakyRecord(id: number): AttemptRecord {
     requestMs: 200,
     durationMs: 300,
     clockOffsetMs: null,
-    retryOf: null,
-  }
+  })
 }
 
 let dir: string

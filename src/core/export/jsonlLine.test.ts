@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+import { sampleRecord } from '../../shared/domain/attempt.test-helpers.ts'
 import { createJsonlEncoder, toExportRecord } from './jsonlExport.ts'
 import { createJsonlLineWriter, numberText } from './jsonlLine.ts'
 
@@ -14,21 +15,16 @@ const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.tOkEn'
 
 function base(i: number): AttemptRecord {
   const phone = PHONES[i % PHONES.length] as string
-  return {
+  return sampleRecord({
     id: 1000 + i,
     startedAt: 1_767_225_596_619 + i * 61_007,
     finishedAt: i % 5 === 0 ? null : 1_767_225_596_619 + i * 61_007 + 377,
-    environment: 'sandbox',
-    baseUrl: 'https://sandbox.interswitchng.com',
     channel: i % 2 ? 'console' : 'cli',
     operator: ['kemi.adebayo', 'Ọlá Ádébáyọ̀', 'ngozi "the boss"', "=cmd|' /C calc'!A0"][i % 4] as string,
     appVersion: '0.6.1',
-    clientId: 'IKIA9614B82064D632E9B6418DF358A6A4AEA84D7218',
     paymentId: String(724_072_502 + i),
     phone,
     transactionRef: `JB-${1_767_225_596 + i}-Enrol`,
-    signatureMethod: 'SHA-256',
-    requestUrl: 'https://sandbox.interswitchng.com/api/v3/purchases/otps/enrollments',
     requestHeaders: { 'Content-Type': 'application/json', Timestamp: String(1_767_225_596 + i), Nonce: `55b91a44${i}`, SignatureMethod: 'SHA-256', AuthKeyVersion: '1' },
     requestBody: JSON.stringify({ paymentId: String(724_072_502 + i), mobilePhoneNumber: phone, transactionRef: `JB-${1_767_225_596 + i}-Enrol` }),
     httpStatus: i % 7 === 0 ? null : 200,
@@ -42,7 +38,7 @@ function base(i: number): AttemptRecord {
     durationMs: 376,
     clockOffsetMs: i % 2 ? 2000 : -1200,
     retryOf: i % 9 === 0 ? 999 + i : null,
-  }
+  })
 }
 
 /** A record whose request body (and response body, if any) is the usual one for the given payment id and reference. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { TRAINING_CREDENTIALS } from '../../../shared/domain/environments.ts'
 import { buildCurl, curlInstructions, shellQuote } from './curl.ts'
-import { sampleRecord } from './fixtures.test-helpers.ts'
+import { sampleRecord } from '../../../shared/domain/attempt.test-helpers.ts'
 
 describe('copy as curl', () => {
   it('builds a runnable POST with the stored non-secret headers and placeholders for the rest', () => {

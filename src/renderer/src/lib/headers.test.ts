@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sampleRecord } from './fixtures.test-helpers.ts'
+import { sampleRecord } from '../../../shared/domain/attempt.test-helpers.ts'
 import { REDACTED_AUTHORIZATION, REDACTED_SIGNATURE, requestHeaderRows, requestWasPrepared, responseHeaderRows } from './headers.ts'
 
 describe('request headers for display', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TRAINING_CREDENTIALS } from '../../../shared/domain/environments.ts'
-import { sampleRecord } from './fixtures.test-helpers.ts'
+import { sampleRecord } from '../../../shared/domain/attempt.test-helpers.ts'
 import { buildTicket, utcOffsetLabel } from './ticket.ts'
 
 describe('copy for ticket', () => {

@@ -3,7 +3,7 @@ import type { EnvironmentId } from '../../../shared/domain/environments.ts'
 import type { IpcResponses, OtpBridge } from '../../../shared/ipc/contract.ts'
 import type { EnvironmentsState } from '../../../shared/domain/environmentState.ts'
 import type { Result } from '../../../shared/domain/result.ts'
-import { sampleRecord } from '../lib/fixtures.test-helpers.ts'
+import { sampleRecord } from '../../../shared/domain/attempt.test-helpers.ts'
 
 type Handler = (request: unknown) => Promise<Result<unknown>> | Result<unknown>
 

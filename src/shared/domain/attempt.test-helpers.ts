@@ -1,6 +1,6 @@
-import type { AttemptRecord } from '../../../shared/domain/attempt.ts'
+import type { AttemptRecord } from './attempt.ts'
 
-/** A complete attempt record for tests; override what a test cares about. */
+/** A complete attempt record for tests of every layer (core, CLI, renderer); override what a test cares about. */
 export function sampleRecord(over: Partial<AttemptRecord> = {}): AttemptRecord {
   return {
     id: 123,
