@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { fail, type Result } from '../../shared/domain/result.ts'
 import { createAuditTrail } from '../audit/auditTrail.ts'
-import { createHistoryStore } from '../history/historyStore.ts'
-import { openTempDb, type TempDb } from '../history/testFixtures.ts'
+import { openTempHistory, type TempDb } from '../history/testFixtures.ts'
 import type { HistoryStore } from '../history/types.ts'
 import { silentLogger } from '../log/logger.ts'
 import type { EnrollCallResult } from '../protocol/types.ts'
@@ -31,10 +30,7 @@ const request = (paymentId = '266274'): EnrollRequest => ({ environment: 'sandbo
 let temp: TempDb
 let history: HistoryStore
 
-beforeEach(() => {
-  temp = openTempDb()
-  history = createHistoryStore(temp.db)
-})
+beforeEach(() => ({ temp, store: history } = openTempHistory()))
 afterEach(() => temp.cleanup())
 
 function service(client: EnrollCaller, resolveTarget: EnrollServiceDeps['resolveTarget'] = async () => ({ ok: true, target: TARGET })) {

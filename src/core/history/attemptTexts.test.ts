@@ -1,17 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHistoryStore } from './historyStore.ts'
 import { MAX_TEXTS } from './attemptTexts.ts'
 import { canonicalRequestBody } from './attemptRows.ts'
-import { completion, newAttempt, openTempDb, type TempDb } from './testFixtures.ts'
+import { completion, newAttempt, openTempHistory, type TempDb } from './testFixtures.ts'
 import type { HistoryStore } from './types.ts'
 
 let temp: TempDb
 let store: HistoryStore
 
-beforeEach(() => {
-  temp = openTempDb()
-  store = createHistoryStore(temp.db)
-})
+beforeEach(() => ({ temp, store } = openTempHistory()))
 afterEach(() => temp.cleanup())
 
 const textCount = () => (temp.db.prepare('SELECT count(*) AS n FROM attempt_texts').get() as { n: number }).n

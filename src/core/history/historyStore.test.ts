@@ -4,16 +4,13 @@ import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import { openDatabase } from '../storage/openDatabase.ts'
 import { createHistoryStore } from './historyStore.ts'
-import { completion, newAttempt, openTempDb, type TempDb } from './testFixtures.ts'
+import { completion, newAttempt, openTempHistory, type TempDb } from './testFixtures.ts'
 import type { HistoryStore } from './types.ts'
 
 let temp: TempDb
 let store: HistoryStore
 
-beforeEach(() => {
-  temp = openTempDb()
-  store = createHistoryStore(temp.db)
-})
+beforeEach(() => ({ temp, store } = openTempHistory()))
 afterEach(() => temp.cleanup())
 
 describe('writing attempts', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import type { DatabaseSync } from 'node:sqlite'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { openDatabase } from '../storage/openDatabase.ts'
-import type { AttemptCompletion, NewAttempt } from './types.ts'
+import { createHistoryStore } from './historyStore.ts'
+import type { AttemptCompletion, HistoryStore, NewAttempt } from './types.ts'
 
 // Shared by the history tests (not shipped code): a real database file in a fresh temp dir,
 // and attempts built from a few fields.
@@ -29,6 +30,12 @@ export function openTempDb(): TempDb {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** A temporary database with a history store on it, for a test's beforeEach. */
+export function openTempHistory(): { temp: TempDb; store: HistoryStore } {
+  const temp = openTempDb()
+  return { temp, store: createHistoryStore(temp.db) }
 }
 
 export function newAttempt(overrides: Partial<NewAttempt> = {}): NewAttempt {
