@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createOsSecretStore } from '../core/credentials/secretStore.ts'
 import { startTrainingServer } from '../core/simulator/trainingServer.ts'
 import { ipcContract } from '../shared/ipc/contract.ts'
@@ -10,12 +10,14 @@ import { createSenderCheck } from './ipc/dispatch.ts'
 import { startMain, type MainRuntime } from './startMain.ts'
 
 // The main side as the window sees it: every call goes through dispatch with a sender URL,
-// against the real keychain, real SQLite and the real training server.
+// against the real keychain, real SQLite and the real training server. Each test starts its
+// own main side (data folder, keychain service), so none depends on another having run.
 const APP = 'http://app.test'
 const SECRET = 'main-test-secret-do-not-leak-0123456789'
 const creds = { clientId: 'IKIAMAINTEST00000000000000000000000000001', clientSecret: SECRET }
 
 let main: MainRuntime
+let dataDir: string
 let compat: Awaited<ReturnType<typeof startTrainingServer>>
 const tokens: string[] = []
 const call = (method: keyof typeof ipcContract, payload?: unknown, sender = `${APP}/index.html`) =>
@@ -23,8 +25,15 @@ const call = (method: keyof typeof ipcContract, payload?: unknown, sender = `${A
 
 beforeAll(async () => {
   compat = await startTrainingServer({ credentials: [creds], onTokenIssued: (t) => tokens.push(t) })
+})
+afterAll(async () => {
+  await compat.close()
+})
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'otp-main-'))
   main = await startMain({
-    dataDir: mkdtempSync(join(tmpdir(), 'otp-main-')),
+    dataDir,
     appVersion: '9.9.9',
     fetch: (input, init) => fetch(input, init),
     secretStore: createOsSecretStore(`otp-console-main-test-${randomUUID()}`),
@@ -34,12 +43,19 @@ beforeAll(async () => {
     training: { onTokenIssued: (t) => tokens.push(t) },
   })
 })
-afterAll(async () => {
+afterEach(async () => {
   await call('deleteCredentials', { environment: 'custom' })
   await call('deleteCredentials', { environment: 'production' })
   await main.close()
-  await compat.close()
+  rmSync(dataDir, { recursive: true, force: true })
 })
+
+/** Points an environment at the compatible server, stores its credentials and makes it active. */
+async function activate(environment: 'custom' | 'production'): Promise<void> {
+  expect(await call('updateEnvironment', { id: environment, baseUrl: compat.url, passportUrl: compat.url })).toMatchObject({ ok: true })
+  expect(await call('setCredentials', { environment, ...creds })).toMatchObject({ ok: true })
+  expect(await call('setActiveEnvironment', { id: environment })).toMatchObject({ ok: true })
+}
 
 describe('main dispatch', () => {
   it('refuses calls from any other page', async () => {
@@ -74,7 +90,7 @@ describe('main dispatch', () => {
     expect(stored).toMatchObject({ ok: true })
     expect(JSON.stringify(stored)).not.toContain(SECRET)
     expect(JSON.stringify(stored)).toContain(creds.clientId)
-    await call('setActiveEnvironment', { id: 'custom' })
+    expect(await call('setActiveEnvironment', { id: 'custom' })).toMatchObject({ ok: true })
     const result = await call('enroll', { paymentId: '3330021', phone: '08031234567', transactionRef: 'JB-2-Enrol', signatureMethod: 'SHA-512' })
     expect(result).toMatchObject({ ok: true, value: { outcome: 'enrolled', environment: 'custom' } })
     const detail = await call('getAttempt', { id: (result.value as unknown as { id: number }).id })
@@ -87,6 +103,8 @@ describe('main dispatch', () => {
   })
 
   it('records credential changes and environment switches in the audit trail, without values', async () => {
+    await activate('custom')
+    expect(await call('enroll', { paymentId: '3330031', phone: '08031234567', transactionRef: 'JB-4-Enrol', signatureMethod: 'SHA-256' })).toMatchObject({ ok: true })
     const audit = await call('listAudit', { limit: 100 })
     const actions = (audit.value as unknown as { action: string; summary: string }[]).map((e) => e.action)
     expect(actions).toEqual(expect.arrayContaining(['credentials.set', 'environment.switch', 'settings.update', 'enroll.attempt']))
@@ -95,17 +113,15 @@ describe('main dispatch', () => {
   })
 
   it('Production needs the payment id typed again', async () => {
-    await call('updateEnvironment', { id: 'production', baseUrl: compat.url, passportUrl: compat.url })
-    await call('setCredentials', { environment: 'production', ...creds })
-    await call('setActiveEnvironment', { id: 'production' })
+    await activate('production')
     const request = { paymentId: '3330003', phone: '08031234567', transactionRef: 'JB-3-Enrol', signatureMethod: 'SHA-256' }
     expect(await call('enroll', request)).toMatchObject({ ok: false, error: { code: 'confirmation-required' } })
     expect(await call('enroll', { ...request, productionConfirmation: '3330004' })).toMatchObject({ ok: false, error: { code: 'confirmation-required' } })
     expect(await call('enroll', { ...request, productionConfirmation: '3330003' })).toMatchObject({ ok: true, value: { outcome: 'enrolled', environment: 'production' } })
-    await call('setActiveEnvironment', { id: 'training' })
   })
 
   it('a retry of an enrolled attempt needs confirmation and is linked to the original', async () => {
+    expect(await call('getEnvironments')).toMatchObject({ ok: true, value: { active: 'training' } })
     const first = await call('enroll', { paymentId: '3330005', phone: '08031234567', transactionRef: 'JB-5-Enrol', signatureMethod: 'SHA-256' })
     const id = (first.value as unknown as { id: number }).id
     const retry = { paymentId: '3330005', phone: '08031234567', transactionRef: 'JB-6-Enrol', signatureMethod: 'SHA-256', retryOf: id }
