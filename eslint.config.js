@@ -15,6 +15,8 @@ const layer = (name) => ({ group: [`**/${name}/**`, `../${name}/*`], message: `T
 const rule = (patterns, paths = []) => ['error', { patterns, paths }]
 const electron = { name: 'electron', message: 'Only the Electron entry (src/main/index.ts, src/main/electron/) and the preload may import electron.' }
 const vueLibs = ['vue', 'pinia', 'vue-router', '@tanstack/vue-virtual'].map((name) => ({ name, message: 'Vue belongs to the renderer.' }))
+// Core serves the console and the CLI alike: its types come from src/shared/domain, never the IPC contract.
+const ipcTransport = { group: ['**/shared/ipc/**'], message: 'Core never imports the IPC transport; domain types live in src/shared/domain.' }
 const nodeGroup = { group: NODE_BUILTINS, message: 'Node APIs are not available in this layer.' }
 
 export default tseslint.config(
@@ -50,7 +52,7 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**'],
-    rules: { 'no-restricted-imports': rule([layer('main'), layer('preload'), layer('renderer'), layer('cli')], [electron, ...vueLibs]) },
+    rules: { 'no-restricted-imports': rule([layer('main'), layer('preload'), layer('renderer'), layer('cli'), ipcTransport], [electron, ...vueLibs]) },
   },
   {
     files: ['src/main/**'],
