@@ -21,7 +21,7 @@ interface SentRequest {
 }
 
 /**
- * A fake network: Passport hands out token-1, token-2…; the enrollment endpoint plays the
+ * A fake network: Passport hands out access-token-1, access-token-2…; the enrollment endpoint plays the
  * scripted answers in order. The clock moves 120 ms per token fetch and 1 s per request.
  */
 function setup(enrollAnswers: EnrollAnswer[], opts: { tokenAnswer?: () => Response; timeoutMs?: number } = {}) {
@@ -34,7 +34,7 @@ function setup(enrollAnswers: EnrollAnswer[], opts: { tokenAnswer?: () => Respon
     if (url.endsWith(TOKEN_PATH)) {
       tokenCalls.push(url)
       t += 120
-      return opts.tokenAnswer ? opts.tokenAnswer() : Response.json({ access_token: `token-${tokenCalls.length}`, expires_in: 3600 })
+      return opts.tokenAnswer ? opts.tokenAnswer() : Response.json({ access_token: `access-token-${tokenCalls.length}`, expires_in: 3600 })
     }
     events.push('fetch')
     enrollCalls.push({ url, headers: { ...(init.headers as Record<string, string>) }, body: String(init.body) })
@@ -76,7 +76,7 @@ describe('enroll: success', () => {
     expect(sent?.url).toBe(`${BASE}${ENROLL_PATH}`)
     expect(sent?.headers).toEqual({
       'Content-Type': 'application/json',
-      Authorization: 'Bearer token-1',
+      Authorization: 'Bearer access-token-1',
       Timestamp: timestamp,
       Nonce: 'nonce1',
       Signature: sign(
@@ -127,7 +127,7 @@ describe('enroll: success', () => {
     const second = await s.client.enroll(target, body)
     expect(s.tokenCalls).toHaveLength(1)
     expect(second.tokenMs).toBeNull()
-    expect(s.enrollCalls[1]?.headers.Authorization).toBe('Bearer token-1')
+    expect(s.enrollCalls[1]?.headers.Authorization).toBe('Bearer access-token-1')
   })
 
   it('a missing Date header gives clockOffsetMs null', async () => {
@@ -158,7 +158,7 @@ describe('enroll: 401 handling', () => {
     const result = await s.client.enroll(target, body, s.hooks)
     expect(result.outcome).toBe('enrolled')
     expect(s.tokenCalls).toHaveLength(2)
-    expect(s.enrollCalls.map((c) => c.headers.Authorization)).toEqual(['Bearer token-1', 'Bearer token-2'])
+    expect(s.enrollCalls.map((c) => c.headers.Authorization)).toEqual(['Bearer access-token-1', 'Bearer access-token-2'])
     const [first, second] = s.enrollCalls
     expect(second?.headers.Nonce).not.toBe(first?.headers.Nonce)
     expect(second?.headers.Timestamp).not.toBe(first?.headers.Timestamp)
@@ -178,7 +178,7 @@ describe('enroll: 401 handling', () => {
   it('if the new token cannot be had, returns the 401 with the reason', async () => {
     let tokenN = 0
     const s = setup([rejected(401, 'E22', 'Access key not valid')], {
-      tokenAnswer: () => (++tokenN === 1 ? Response.json({ access_token: 'token-1' }) : new Response('', { status: 401 })),
+      tokenAnswer: () => (++tokenN === 1 ? Response.json({ access_token: 'access-token-1' }) : new Response('', { status: 401 })),
     })
     const result = await s.client.enroll(target, body)
     expect(s.enrollCalls).toHaveLength(1)
@@ -284,8 +284,8 @@ describe('enroll: secrets never come back', () => {
       const text = JSON.stringify(outcome)
       const forbidden = [
         TRAINING_CREDENTIALS.clientSecret,
-        'token-1',
-        'token-2',
+        'access-token-1',
+        'access-token-2',
         ...s.enrollCalls.map((c) => c.headers.Signature ?? 'missing-signature'),
       ]
       for (const value of forbidden) expect(text, `scenario ${scenarios.indexOf(scenario)}`).not.toContain(value)
