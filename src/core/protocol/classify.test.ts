@@ -170,3 +170,12 @@ describe('the outcome table', () => {
     for (const rule of Object.values(OUTCOME_TABLE)) expect(rule.outcome === 'unknown', rule.when).toBe(rule.processed === 'maybe')
   })
 })
+
+describe('a redirect refused by the transport (Electron net.fetch with redirect: manual)', () => {
+  it('is failed with the redirect explanation, not unknown', () => {
+    const result = classifyTransportError(new Error('Redirect was cancelled'), { mayHaveBeenSent: true, timeoutMs: 30_000, url: 'https://api.example.test/x' })
+    expect(result.outcome).toBe('failed')
+    expect(result.failureReason).toMatch(/redirect\. Redirects are never followed/)
+    expect(describeTransportError(new Error('Redirect was cancelled')).problem).toBe('redirect')
+  })
+})

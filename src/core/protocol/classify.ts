@@ -104,7 +104,7 @@ function asText(value: unknown): string {
  * never-connected: no connection was made, so nothing was sent (refused, DNS, unreachable,
  * TLS handshake refused). The others may have happened after the request left.
  */
-export type TransportProblem = 'refused' | 'dns' | 'never-connected' | 'timeout' | 'connection-lost' | 'aborted' | 'other'
+export type TransportProblem = 'refused' | 'dns' | 'never-connected' | 'redirect' | 'timeout' | 'connection-lost' | 'aborted' | 'other'
 
 export interface TransportDescription {
   problem: TransportProblem
@@ -129,6 +129,9 @@ const NEVER_CONNECTED = [
   'net::ERR_CONNECTION_TIMED_OUT',
   'net::ERR_CERT_',
 ]
+// A redirect refused by the transport itself: Electron's net.fetch with redirect 'manual'
+// cancels it ("Redirect was cancelled") instead of answering with the 3xx.
+const REDIRECT_REFUSED = ['Redirect was cancelled', "redirect policy was 'error'", 'unexpected redirect']
 const CONNECTION_LOST = [
   'ECONNRESET',
   'EPIPE',
@@ -150,6 +153,7 @@ export function describeTransportError(error: unknown): TransportDescription {
   if ((found = has(REFUSED))) return { problem: 'refused', detail: found }
   if ((found = has(DNS))) return { problem: 'dns', detail: found }
   if ((found = has(NEVER_CONNECTED))) return { problem: 'never-connected', detail: found }
+  if ((found = has(REDIRECT_REFUSED))) return { problem: 'redirect', detail: found }
   if ((found = has(['TimeoutError', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'net::ERR_TIMED_OUT']))) {
     return { problem: 'timeout', detail: found }
   }
@@ -201,6 +205,12 @@ export function classifyTransportError(error: unknown, context: TransportContext
       return failed(`The server name ${where} could not be found (DNS); the request was not sent. Check the environment's base URL and the network connection.`)
     case 'never-connected':
       return failed(`No connection could be made to ${where} (${detail}); the request was not sent. Check the network and the environment's base URL.`)
+  }
+  if (problem === 'redirect') {
+    return {
+      outcome: OUTCOME_TABLE.redirect.outcome,
+      failureReason: `${where} answered with a redirect. Redirects are never followed, so nothing was sent to the address it named; the enrollment was not accepted. Check the environment's base URL.`,
+    }
   }
   if (!context.mayHaveBeenSent) return failed(`The request could not be sent (${detail}).`)
   switch (problem) {

@@ -107,15 +107,12 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       })
       if (isRedirect(response)) {
         discardBody(response)
-        throw new TokenError(
-          'bad-answer',
-          `The token server answered with a redirect${response.status ? ` (HTTP ${response.status})` : ''}. Redirects are never followed, so the client id and secret were not sent anywhere else. Check the environment’s Passport URL.`,
-          response.status || undefined,
-        )
+        throw redirected(response.status || undefined)
       }
       text = (await readBoundedText(response, MAX_ANSWER_BYTES)).text
     } catch (error) {
       if (error instanceof TokenError) throw error
+      if (describeTransportError(error).problem === 'redirect') throw redirected(undefined)
       throw unreachable(url, error, timeoutMs)
     }
     if (response.status === 400 || response.status === 401 || response.status === 403) {
@@ -158,6 +155,14 @@ function passportBase(passportUrl: string): string {
 
 function clientPrefix(key: string): string {
   return key.slice(0, key.lastIndexOf('\n') + 1)
+}
+
+function redirected(httpStatus: number | undefined): TokenError {
+  return new TokenError(
+    'bad-answer',
+    `The token server answered with a redirect${httpStatus ? ` (HTTP ${httpStatus})` : ''}. Redirects are never followed, so the client id and secret were not sent anywhere else. Check the environment’s Passport URL.`,
+    httpStatus,
+  )
 }
 
 function unreachable(url: string, error: unknown, timeoutMs: number): TokenError {
