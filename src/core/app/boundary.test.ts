@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_ANSWER_BYTES, TRUNCATED_MARKER } from '../protocol/boundedBody.ts'
 import { createDiagnosticLog } from '../log/diagnosticLog.ts'
 import { startHostileServer, type HostileAnswer, type HostileServer } from '../simulator/hostileServer.ts'
-import { createAppCore } from './appCore.ts'
+import { createAppCore, SETTINGS_FILE } from './appCore.ts'
 
 // Hostile and broken servers over real HTTP on loopback, through the whole core (enrollment
 // service, client, token cache, history, diagnostic log) as the console and the CLI use it.
@@ -28,9 +28,13 @@ async function server(enroll: HostileAnswer, token?: HostileAnswer): Promise<Hos
   return started
 }
 
-/** A core pointed at `base` (API and Passport), with its own data folder. */
-function core(base: string, timeoutMs = 10_000) {
+/**
+ * A core pointed at `base` (API and Passport) the way the CLI's --base-url does, with its own
+ * data folder; or, with `settings`, one that reads the endpoints from that settings.json.
+ */
+function core(base: string, timeoutMs = 10_000, settings?: unknown) {
   const dataDir = mkdtempSync(join(tmpdir(), 'otp-boundary-'))
+  if (settings !== undefined) writeFileSync(join(dataDir, SETTINGS_FILE), JSON.stringify(settings))
   const logger = createDiagnosticLog({ dir: join(dataDir, 'logs') })
   const app = createAppCore({
     dataDir,
@@ -43,7 +47,7 @@ function core(base: string, timeoutMs = 10_000) {
     channel: 'cli',
     trainingUrl: () => undefined,
     credentialOverride: CREDS,
-    endpointOverride: { baseUrl: base, passportUrl: base },
+    endpointOverride: settings === undefined ? { baseUrl: base, passportUrl: base } : undefined,
     timeoutMs,
   })
   let closed = false
@@ -59,11 +63,13 @@ function core(base: string, timeoutMs = 10_000) {
   return {
     dataDir,
     close: closing.close,
+    send: (paymentId = '266274') => app.enrollService.enroll({ environment: 'custom', paymentId, phone: '08031234567', transactionRef: 'JB-1-Enrol', signatureMethod: 'SHA-256' }),
     enroll: async (paymentId = '266274') => {
       const result = await app.enrollService.enroll({ environment: 'custom', paymentId, phone: '08031234567', transactionRef: 'JB-1-Enrol', signatureMethod: 'SHA-256' })
       if (!result.ok) throw new Error(`not sent: ${result.error.message}`)
       return result.value
     },
+    historyTotal: () => app.history.count({}),
   }
 }
 
@@ -93,6 +99,31 @@ describe('redirects are never followed', () => {
     expect(enrollRequests(api)).toBe(0)
     expect(elsewhere.requests).toEqual([])
   })
+})
+
+describe('URLs edited into settings.json behind the app\'s back', () => {
+  for (const [what, url, reason] of [
+    ['user info', (u: string) => u.replace('http://', 'http://operator:pw-in-url@'), /user info/],
+    ['plain http to another host', () => 'http://saturn.interswitchng.com', /Plain http/],
+    ['a query', (u: string) => `${u}/?next=x`, /query/],
+  ] as const) {
+    it(`${what}: the enrollment is refused with the reason before anything is written or sent`, async () => {
+      const api = await server({ kind: 'json', status: 200, body: {} })
+      const bad = url(api.url)
+      const app = core(api.url, 10_000, { activeEnvironment: 'custom', endpoints: { custom: { baseUrl: bad, passportUrl: api.url } } })
+      const result = await app.send()
+      expect(result.ok).toBe(false)
+      const message = result.ok ? '' : result.error.message
+      expect(message).toMatch(/base URL is refused/)
+      expect(message).toMatch(reason)
+      expect(message).toMatch(/Nothing was sent/)
+      expect(message).not.toContain('pw-in-url')
+      expect(app.historyTotal()).toBe(0)
+      expect(api.requests).toEqual([])
+      await app.close()
+      for (const file of filesUnder(app.dataDir).filter((f) => !f.endsWith(SETTINGS_FILE))) expect(readFileSync(file).includes('pw-in-url'), file).toBe(false)
+    })
+  }
 })
 
 describe('bounded answers', () => {

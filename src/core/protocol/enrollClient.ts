@@ -1,4 +1,3 @@
-import { checkApiUrl } from '../../shared/domain/apiUrl.ts'
 import { pickStoredHeaders, type ApiError } from '../../shared/domain/attempt.ts'
 import { ENROLL_PATH } from '../../shared/domain/environments.ts'
 import { explainHttpStatus } from '../../shared/domain/errorCodes.ts'
@@ -7,6 +6,7 @@ import { SIGNATURE_METHODS } from '../../shared/domain/signatureMethods.ts'
 import { createValueScrubber } from '../log/redact.ts'
 import { discardBody, isRedirect, MAX_ANSWER_BYTES, readBoundedText, TRUNCATED_MARKER } from './boundedBody.ts'
 import { classifyResponse, classifyTransportError } from './classify.ts'
+import { checkTargetUrls } from './targetUrls.ts'
 import { buildCipher, sign } from './signer.ts'
 import { TokenError } from './tokenCache.ts'
 import type { EnrollBody, EnrollCallResult, EnrollClient, EnrollHooks, EnrollTarget, FetchLike, TokenCache } from './types.ts'
@@ -45,17 +45,15 @@ export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
       return notSent(`Unsupported signature method "${String(target.signatureMethod)}"; choose SHA1, SHA-256 or SHA-512. Nothing was sent.`, timing)
     }
     // Settings edited behind the app's back are checked here, where they are used.
-    const base = checkApiUrl(target.baseUrl)
-    if (!base.ok) return notSent(`The environment's base URL is refused: ${base.reason} Correct it in Settings. Nothing was sent.`, timing)
-    const passport = checkApiUrl(target.passportUrl)
-    if (!passport.ok) return notSent(`The environment's Passport URL is refused: ${passport.reason} Correct it in Settings. Nothing was sent.`, timing)
+    const urls = checkTargetUrls(target)
+    if (!urls.ok) return notSent(urls.reason, timing)
     if (credentials.clientSecret.length < MIN_SECRET_LENGTH) {
       return notSent(`The stored client secret is shorter than ${MIN_SECRET_LENGTH} characters; enter the credentials again in Settings. Nothing was sent.`, timing)
     }
-    const url = `${base.url}${ENROLL_PATH}`
+    const url = `${urls.baseUrl}${ENROLL_PATH}`
     // The URL that is signed must be the URL fetch sends: its parser must leave it as it is.
     if (new URL(url).href !== url) return notSent('The enrollment URL does not survive URL parsing unchanged, so it cannot be signed. Nothing was sent.', timing)
-    const passportUrl = passport.url
+    const passportUrl = urls.passportUrl
 
     const token = await getToken(passportUrl, credentials, timing)
     if (!token.ok) return scrub(notSent(token.reason, timing), secrets, credentials)
