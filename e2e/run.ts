@@ -3,8 +3,8 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from '
 import { join } from 'node:path'
 import { electronBinary } from './drivers/electronDriver.ts'
 import type { DriverName } from './drivers/types.ts'
-import { CHROMIUM_PATH, E2E_CREDENTIALS, E2E_DATA_ROOT, ISSUED_TOKENS_FILE, ROOT } from './support/constants.ts'
-import { scanForSecrets } from './support/secretScan.ts'
+import { CHROMIUM_PATH, E2E_CREDENTIALS, E2E_DATA_ROOT, ISSUED_TOKENS_FILE, RECEIVED_SIGNATURES_FILE, ROOT } from './support/constants.ts'
+import { basicForms, escapedForms, scanForSecrets } from './support/secretScan.ts'
 
 // Runs the same specs with every driver this machine can run, prints which ran and how many
 // scenarios passed, then scans everything the runs left behind for the test secret and tokens.
@@ -38,6 +38,7 @@ function runPlaywright(driver: DriverName): Promise<Stats> {
 
 rmSync(E2E_DATA_ROOT, { recursive: true, force: true })
 rmSync(ISSUED_TOKENS_FILE, { force: true })
+rmSync(RECEIVED_SIGNATURES_FILE, { force: true })
 rmSync(join(ROOT, 'test-results'), { recursive: true, force: true })
 mkdirSync(E2E_DATA_ROOT, { recursive: true })
 
@@ -64,19 +65,24 @@ for (const driver of drivers) {
   if (stats.skipped > 0) failed += stats.skipped // no silent skips
 }
 
-// Secret scan over data folders, history databases, logs and captured output.
-const tokens = existsSync(ISSUED_TOKENS_FILE) ? readFileSync(ISSUED_TOKENS_FILE, 'utf8').split('\n').filter(Boolean) : []
-const basic = Buffer.from(`${E2E_CREDENTIALS.clientId}:${E2E_CREDENTIALS.clientSecret}`).toString('base64')
-const scan = scanForSecrets(
-  E2E_DATA_ROOT,
-  [{ label: 'client secret', value: E2E_CREDENTIALS.clientSecret }, { label: 'basic credentials', value: basic }, ...tokens.map((value, i) => ({ label: `bearer token #${i + 1}`, value }))],
-  E2E_CREDENTIALS.clientId,
-)
+// Secret scan over data folders, history databases, logs and captured output: the test secret,
+// the Basic credentials (base64 of id:secret), every bearer token issued and every Signature
+// sent, each also in its escaped forms (JSON \u, URL-encoded).
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [])
+const tokens = lines(ISSUED_TOKENS_FILE)
+const signatures = [...new Set(lines(RECEIVED_SIGNATURES_FILE))]
+const needles = [
+  ...escapedForms({ label: 'client secret', value: E2E_CREDENTIALS.clientSecret }),
+  ...basicForms('basic credentials', E2E_CREDENTIALS.clientId, E2E_CREDENTIALS.clientSecret).flatMap(escapedForms),
+  ...tokens.flatMap((value, i) => escapedForms({ label: `bearer token #${i + 1}`, value })),
+  ...signatures.flatMap((value, i) => escapedForms({ label: `signature #${i + 1}`, value })),
+]
+const scan = scanForSecrets(E2E_DATA_ROOT, needles, E2E_CREDENTIALS.clientId)
 const scanFiles = scan.filesScanned
-const scanOk = scan.hits.length === 0 && tokens.length > 0 && scan.controlFiles.some((f) => f.includes('history.sqlite'))
+const scanOk = scan.hits.length === 0 && tokens.length > 0 && signatures.length > 0 && scan.controlFiles.some((f) => f.includes('history.sqlite'))
 summary.push(
-  `Secret scan: ${scanFiles} files (${Math.round(scan.bytesScanned / 1024)} KiB) checked for the test secret and ${tokens.length} issued tokens: ${scan.hits.length} hits` +
-    (scanOk ? '' : scan.hits.length ? ` — ${scan.hits.map((h) => `${h.label} in ${h.file}`).join(', ')}` : ' — scan not meaningful: no tokens issued or the client id (positive control) was not found in any history database'),
+  `Secret scan: ${scanFiles} files (${Math.round(scan.bytesScanned / 1024)} KiB) checked for the test secret, its Basic credentials, ${tokens.length} issued tokens and ${signatures.length} signatures (${needles.length} forms): ${scan.hits.length} hits` +
+    (scanOk ? '' : scan.hits.length ? ` — ${scan.hits.map((h) => `${h.label} in ${h.file}`).join(', ')}` : ' — scan not meaningful: no tokens issued, no signature received, or the client id (positive control) was not found in any history database'),
 )
 if (scanOk) passed += 1
 else failed += 1

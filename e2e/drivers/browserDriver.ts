@@ -65,7 +65,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
       host,
       emit: (channel, payload) => void page.evaluate(([c, p]) => (window as unknown as { __otpEmit(c: unknown, p: unknown): void }).__otpEmit(c, p), [channel, payload] as const).catch(() => {}),
       isTrustedSender: createSenderCheck({ devOrigin: site.origin }),
-      training: { onTokenIssued: options.onTokenIssued },
+      training: { onTokenIssued: options.onTokenIssued, onSignatureReceived: options.onSignatureReceived },
     })
   }
 

@@ -19,4 +19,6 @@ export interface LaunchOptions {
   keychainService: string
   /** Called with every bearer token the in-app training server issues (for the secret scan). */
   onTokenIssued(token: string): void
+  /** Called with every Signature the in-app training server receives (for the secret scan). */
+  onSignatureReceived?(signature: string): void
 }

@@ -5,6 +5,8 @@ export const ROOT = join(import.meta.dirname, '..', '..')
 export const E2E_DATA_ROOT = join(ROOT, '.e2e-data')
 /** Kept outside E2E_DATA_ROOT: the scan reads this list, it must not find the list itself. */
 export const ISSUED_TOKENS_FILE = join(ROOT, '.e2e-tokens', 'issued-tokens.txt')
+/** Every Signature the training servers received, for the same scan (kept beside the tokens). */
+export const RECEIVED_SIGNATURES_FILE = join(ROOT, '.e2e-tokens', 'received-signatures.txt')
 export const E2E_CREDENTIALS = {
   clientId: 'IKIAE2E0000000000000000000000000000000001',
   clientSecret: 'e2e-SECRET-must-never-leak-7f3a9c1d2b4e6f80',

@@ -7,13 +7,17 @@ import { startTrainingServer } from '../../src/core/simulator/trainingServer.ts'
 import { launchBrowser } from '../drivers/browserDriver.ts'
 import { launchElectron } from '../drivers/electronDriver.ts'
 import type { AppHandle, DriverName } from '../drivers/types.ts'
-import { E2E_CREDENTIALS, E2E_DATA_ROOT, E2E_KEYCHAIN_SERVICE, ISSUED_TOKENS_FILE } from './constants.ts'
+import { E2E_CREDENTIALS, E2E_DATA_ROOT, E2E_KEYCHAIN_SERVICE, ISSUED_TOKENS_FILE, RECEIVED_SIGNATURES_FILE } from './constants.ts'
 
 export const DRIVER = (process.env.E2E_DRIVER ?? 'browser') as DriverName
 
 const recordToken = (token: string) => {
   mkdirSync(dirname(ISSUED_TOKENS_FILE), { recursive: true })
   appendFileSync(ISSUED_TOKENS_FILE, `${token}\n`)
+}
+const recordSignature = (signature: string) => {
+  mkdirSync(dirname(RECEIVED_SIGNATURES_FILE), { recursive: true })
+  appendFileSync(RECEIVED_SIGNATURES_FILE, `${signature}\n`)
 }
 
 export interface CompatServer {
@@ -27,7 +31,7 @@ export const test = base.extend<{ app: AppHandle; compatServer: CompatServer }>(
     const dataDir = join(E2E_DATA_ROOT, DRIVER, testInfo.titlePath.slice(1).join('-').replace(/[^a-z0-9]+/gi, '-').toLowerCase())
     rmSync(dataDir, { recursive: true, force: true })
     mkdirSync(dataDir, { recursive: true })
-    const options = { dataDir, keychainService: E2E_KEYCHAIN_SERVICE, onTokenIssued: recordToken }
+    const options = { dataDir, keychainService: E2E_KEYCHAIN_SERVICE, onTokenIssued: recordToken, onSignatureReceived: recordSignature }
     const app = DRIVER === 'electron' ? await launchElectron(options) : await launchBrowser(options)
     await use(app)
     await app.close()
@@ -36,7 +40,7 @@ export const test = base.extend<{ app: AppHandle; compatServer: CompatServer }>(
   },
   // An Interswitch-compatible server on another port with credentials only the test knows.
   compatServer: async ({}, use) => {
-    const server = await startTrainingServer({ credentials: [E2E_CREDENTIALS], onTokenIssued: recordToken })
+    const server = await startTrainingServer({ credentials: [E2E_CREDENTIALS], onTokenIssued: recordToken, onSignatureReceived: recordSignature })
     await use({ url: server.url, credentials: E2E_CREDENTIALS })
     await server.close()
   },

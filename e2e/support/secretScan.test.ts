@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { scanForSecrets } from './secretScan.ts'
+import { basicForms, escapedForms, scanForSecrets } from './secretScan.ts'
 
 describe('secret scan', () => {
   it('finds a planted secret in a nested file, in UTF-8 and UTF-16, and the control', () => {
@@ -22,5 +22,20 @@ describe('secret scan', () => {
     const root = mkdtempSync(join(tmpdir(), 'otp-scan-'))
     writeFileSync(join(root, 'x.log'), 'nothing to see')
     expect(scanForSecrets(root, [{ label: 'secret', value: 'TOPSECRET-123' }], 'IKIA').hits).toEqual([])
+  })
+})
+
+describe('escaped and Basic forms', () => {
+  it('finds a token written back with JSON \\u escapes or URL-encoded, and the base64 of id:secret', () => {
+    const root = mkdtempSync(join(tmpdir(), 'otp-scan-'))
+    const token = 'tok/en+ABCDEFGH=='
+    const escaped = [...token].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+    writeFileSync(join(root, 'a.json'), `{"echo":"${escaped}"}`)
+    writeFileSync(join(root, 'b.log'), `next=${encodeURIComponent(token)}`)
+    writeFileSync(join(root, 'c.txt'), Buffer.from('IKIA-X:s3cret-value-123').toString('base64').replace(/=+$/, ''))
+    const needles = [...escapedForms({ label: 'token', value: token }), ...basicForms('basic', 'IKIA-X', 's3cret-value-123')]
+    const hits = scanForSecrets(root, needles, 'IKIA').hits
+    expect(hits.map((h) => h.file).sort()).toEqual(['a.json', 'b.log', 'c.txt'])
+    expect(hits.find((h) => h.file === 'a.json')?.label).toBe('token (JSON \\u)')
   })
 })

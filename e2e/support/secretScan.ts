@@ -15,6 +15,30 @@ export interface ScanResult {
   controlFiles: string[]
 }
 
+/**
+ * The value and the forms a server echoing it, or a careless encoder, would give it: JSON with
+ * every character \u-escaped (and with `\/`), URL-encoded (encodeURIComponent, and every
+ * character as %XX), each a needle of its own.
+ */
+export function escapedForms(needle: Needle): Needle[] {
+  const { label, value } = needle
+  const forms: Needle[] = [
+    needle,
+    { label: `${label} (JSON \\u)`, value: [...value].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('') },
+    { label: `${label} (URL-encoded, every character)`, value: [...Buffer.from(value, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('') },
+  ]
+  if (encodeURIComponent(value) !== value) forms.push({ label: `${label} (URL-encoded)`, value: encodeURIComponent(value) })
+  if (value.includes('/')) forms.push({ label: `${label} (JSON \\/)`, value: value.replaceAll('/', '\\/') })
+  return forms
+}
+
+/** The base64 forms of `id:secret` (the Basic credentials): standard, unpadded, URL-safe. */
+export function basicForms(label: string, clientId: string, clientSecret: string): Needle[] {
+  const b64 = Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')
+  const values = new Set([b64, b64.replace(/=+$/, ''), b64.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')])
+  return [...values].map((value, i) => ({ label: `${label}${i ? ` (form ${i + 1})` : ''}`, value }))
+}
+
 function* files(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)

@@ -1,5 +1,5 @@
 import type { AttemptRecord } from '../shared/domain/attempt.ts'
-import { defaultTransactionRef } from '../shared/domain/enrollInput.ts'
+import { defaultTransactionRef, validateEnrollInput } from '../shared/domain/enrollInput.ts'
 import { ENVIRONMENT_LABELS } from '../shared/domain/environments.ts'
 import { explainCode, explainHttpStatus } from '../shared/domain/errorCodes.ts'
 import { DEFAULT_SIGNATURE_METHOD, isSignatureMethod } from '../shared/domain/signatureMethods.ts'
@@ -45,6 +45,17 @@ export async function enrollCommand(argv: string[], out: Output): Promise<number
   if (!values['payment-id'] || !values.phone) throw new UsageError(`enroll needs --payment-id and --phone.\nUsage: ${ENROLL_USAGE}`)
   const method = values['signature-method'] ?? DEFAULT_SIGNATURE_METHOD
   if (!isSignatureMethod(method)) throw new UsageError(`--signature-method must be SHA1, SHA-256 or SHA-512 (got "${method}").`)
+  const transactionRef = values.ref ?? defaultTransactionRef(Date.now())
+  // Bad fields fail here, before the data folder is opened (or created).
+  const input = validateEnrollInput({ paymentId: values['payment-id'], phone: values.phone, transactionRef, signatureMethod: method })
+  if (!input.ok) {
+    const fields = input.errors as Record<string, string>
+    out.error({ outcome: 'not-sent', error: { code: 'invalid-input', message: 'Some fields need attention before sending.', fields } }, [
+      'Not sent: Some fields need attention before sending.',
+      ...Object.entries(fields).map(([field, message]) => `  ${field}: ${message}`),
+    ])
+    return EXIT.usage
+  }
 
   const opened = await openCore({
     dataDir: values['data-dir'] ?? undefined,
@@ -58,7 +69,7 @@ export async function enrollCommand(argv: string[], out: Output): Promise<number
       environment: opened.environment,
       paymentId: values['payment-id'],
       phone: values.phone,
-      transactionRef: values.ref ?? defaultTransactionRef(Date.now()),
+      transactionRef,
       signatureMethod: method,
       productionConfirmation: values['confirm-production'],
     })

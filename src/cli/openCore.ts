@@ -8,7 +8,9 @@ import { createOsSecretStore } from '../core/credentials/secretStore.ts'
 import { createDiagnosticLog } from '../core/log/diagnosticLog.ts'
 import type { Credentials } from '../core/protocol/types.ts'
 import { startTrainingServer } from '../core/simulator/trainingServer.ts'
-import { isEnvironmentId, normaliseBaseUrl, type EnvironmentEndpoints, type EnvironmentId } from '../shared/domain/environments.ts'
+import { checkApiUrl } from '../shared/domain/apiUrl.ts'
+import { isEnvironmentId, type EnvironmentEndpoints, type EnvironmentId } from '../shared/domain/environments.ts'
+import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../shared/domain/secretRule.ts'
 import { UsageError } from './args.ts'
 
 export const appVersion: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -34,22 +36,32 @@ export interface OpenedCore {
 function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials | undefined {
   const clientId = env.OTP_CLIENT_ID?.trim()
   const clientSecret = env.OTP_CLIENT_SECRET
-  if (clientId && clientSecret) return { clientId, clientSecret }
+  if (clientId && clientSecret) {
+    if (clientSecret.length < MIN_SECRET_LENGTH) throw new UsageError(`OTP_CLIENT_SECRET: ${SECRET_TOO_SHORT}`)
+    return { clientId, clientSecret }
+  }
   if (clientId || clientSecret) throw new UsageError('Set both OTP_CLIENT_ID and OTP_CLIENT_SECRET, or neither (the keychain is used then).')
   return undefined
 }
 
+/** --base-url / --passport-url by the URL rule (shared/domain/apiUrl.ts); an empty value is refused, not ignored. */
 function endpointsFrom(options: CoreOptions): EnvironmentEndpoints | undefined {
-  if (!options.baseUrl && !options.passportUrl) return undefined
-  for (const [flag, url] of [['--base-url', options.baseUrl], ['--passport-url', options.passportUrl]] as const) {
-    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError(`${flag} takes a full http:// or https:// URL (got "${url}").`)
+  if (options.baseUrl === undefined && options.passportUrl === undefined) return undefined
+  const normal: Partial<Record<'baseUrl' | 'passportUrl', string>> = {}
+  for (const [key, flag] of [['baseUrl', '--base-url'], ['passportUrl', '--passport-url']] as const) {
+    const url = options[key]
+    if (url === undefined) continue
+    const checked = checkApiUrl(url)
+    // The value is not repeated: a refused URL may carry a password (user info).
+    if (!checked.ok) throw new UsageError(`${flag} is refused: ${checked.reason} Nothing was sent.`)
+    normal[key] = checked.url
   }
-  const baseUrl = normaliseBaseUrl(options.baseUrl ?? options.passportUrl ?? '')
-  return { baseUrl, passportUrl: normaliseBaseUrl(options.passportUrl ?? baseUrl) }
+  const baseUrl = (normal.baseUrl ?? normal.passportUrl) as string
+  return { baseUrl, passportUrl: normal.passportUrl ?? baseUrl }
 }
 
-export async function openCore(options: CoreOptions): Promise<OpenedCore> {
-  const dataDir = options.dataDir ?? defaultDataDir()
+/** Everything that can be wrong with the arguments, checked before anything is created or sent. */
+function checkArguments(options: CoreOptions) {
   const endpointOverride = endpointsFrom(options)
   if (options.env !== undefined && !isEnvironmentId(options.env)) {
     throw new UsageError(`--env must be training, sandbox, production or custom (got "${options.env}").`)
@@ -58,10 +70,17 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
   let environment: EnvironmentId | undefined = options.env as EnvironmentId | undefined
   if (endpointOverride && environment === 'training') throw new UsageError('--base-url cannot be combined with --env training.')
   if (endpointOverride && !environment) environment = 'custom'
+  return { endpointOverride, environment, credentialOverride: credentialsFromEnv(process.env) }
+}
+
+export async function openCore(options: CoreOptions): Promise<OpenedCore> {
+  const dataDir = options.dataDir ?? defaultDataDir()
+  const checked = checkArguments(options)
+  const { endpointOverride, credentialOverride } = checked
+  let environment = checked.environment
 
   const logDir = join(dataDir, 'logs')
   const logger = createDiagnosticLog({ dir: logDir, fileName: 'cli.log' })
-  const credentialOverride = credentialsFromEnv(process.env)
   let training: Awaited<ReturnType<typeof startTrainingServer>> | undefined
   const core = createAppCore({
     dataDir,

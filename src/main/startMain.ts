@@ -20,7 +20,7 @@ export interface StartMainOptions {
   emit: (channel: string, payload: unknown) => void
   isTrustedSender: (url: string | undefined) => boolean
   /** Test hooks for the built-in training server (the E2E suite records issued tokens). */
-  training?: { onTokenIssued?: ((token: string) => void) | undefined }
+  training?: { onTokenIssued?: ((token: string) => void) | undefined; onSignatureReceived?: ((signature: string) => void) | undefined }
 }
 
 export interface MainRuntime {
@@ -41,6 +41,7 @@ export async function startMain(options: StartMainOptions): Promise<MainRuntime>
   const training = await startTrainingServer({
     enrolledStore: createFileEnrolledStore(join(options.dataDir, 'training-enrolled.json')),
     ...(options.training?.onTokenIssued ? { onTokenIssued: options.training.onTokenIssued } : {}),
+    ...(options.training?.onSignatureReceived ? { onSignatureReceived: options.training.onSignatureReceived } : {}),
   })
   const appInfo: AppInfo = {
     version: options.appVersion,

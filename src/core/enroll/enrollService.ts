@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import type { AuditTrail } from '../audit/types.ts'
 import type { HistoryStore } from '../history/types.ts'
 import type { Logger } from '../log/logger.ts'
+import { checkTargetUrls } from '../protocol/targetUrls.ts'
 import type { EnrollBody, EnrollCallResult, EnrollTarget } from '../protocol/types.ts'
 
 export interface EnrollCaller {
@@ -85,7 +86,13 @@ export function createEnrollService(deps: EnrollServiceDeps) {
       inFlight.delete(input.paymentId)
       return resolution.result
     }
-    const target: EnrollTarget = { ...resolution.target, signatureMethod: input.signatureMethod }
+    // URLs from settings.json (possibly edited by hand) meet the URL rule before anything is written or sent.
+    const urls = checkTargetUrls(resolution.target)
+    if (!urls.ok) {
+      inFlight.delete(input.paymentId)
+      return fail('invalid-input', urls.reason)
+    }
+    const target: EnrollTarget = { ...resolution.target, baseUrl: urls.baseUrl, passportUrl: urls.passportUrl, signatureMethod: input.signatureMethod }
     const body: EnrollBody = { paymentId: input.paymentId, mobilePhoneNumber: input.mobilePhoneNumber, transactionRef: input.transactionRef }
 
     const startedAt = deps.now()

@@ -1,10 +1,10 @@
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { maskPhone } from '../../shared/domain/phone.ts'
-import type { TextGuard } from '../log/redact.ts'
+import type { TextGuard } from './recordGuard.ts'
 import type { CellKind } from './csvSafety.ts'
 
 // The CSV export's columns, in order, and how a record becomes a row. Text cells pass
-// through `guard` (secret redaction and phone masking, see log/redact.ts createTextGuard);
+// through `guard` (secret redaction and phone masking, see recordGuard.ts createTextGuard);
 // numeric cells stay numbers so that csvSafety can exempt them (see the decision there).
 
 export interface CsvColumn {

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
-import { createRecordGuard } from '../log/redact.ts'
+import { createRecordGuard } from './recordGuard.ts'
 import { CSV_COLUMNS, CSV_HEADER, toCsvCells } from './columns.ts'
 import { safeCell } from './csvSafety.ts'
 

@@ -1,6 +1,7 @@
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { maskPhone } from '../../shared/domain/phone.ts'
-import { createTextGuard, isSecretKey, REDACTED, type TextGuard } from '../log/redact.ts'
+import { isSecretKey, REDACTED } from '../log/redact.ts'
+import { createTextGuard, type TextGuard } from './recordGuard.ts'
 import { createJsonlLineWriter } from './jsonlLine.ts'
 
 // JSON Lines: one AttemptRecord per line, '\n' after each, UTF-8 without BOM. The record is

@@ -1,6 +1,7 @@
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { maskPhone } from '../../shared/domain/phone.ts'
-import { createRecordGuard, isSecretKey, phoneFitsLeaveAlone, textGuardLeavesAlone } from '../log/redact.ts'
+import { isSecretKey } from '../log/redact.ts'
+import { createRecordGuard, phoneFitsLeaveAlone, textGuardLeavesAlone } from './recordGuard.ts'
 import { jsonString } from '../text/jsonString.ts'
 import { createLineBuilder, jsonSlot, textSlot, type Slot } from './lineTrie.ts'
 import { type BodyValues, isUsualBody, REQUEST_BODY, usualBodyJson, valuesFit } from './usualBodies.ts'

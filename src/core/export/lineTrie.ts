@@ -1,4 +1,4 @@
-import { textGuardLeavesAlone } from '../log/redact.ts'
+import { textGuardLeavesAlone } from './recordGuard.ts'
 
 // Most of an exported line repeats from record to record: the keys, and values such as the
 // environment, base URL, operator, header names and values, outcome. A LineTrie writes those

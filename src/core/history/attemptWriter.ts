@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import { STORED_REQUEST_HEADERS, type AttemptRecord } from '../../shared/domain/attempt.ts'
+import { pickStoredHeaders, type AttemptRecord } from '../../shared/domain/attempt.ts'
 import { immediateTransaction } from '../storage/transaction.ts'
 import type { ContextRegistry } from './attemptContexts.ts'
 import { canonicalRequestBody } from './attemptRows.ts'
@@ -17,7 +17,7 @@ export type AttemptWriter = Pick<HistoryStore, 'begin' | 'markSending' | 'comple
 export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) => StatementSync, contexts: ContextRegistry, texts: TextRegistry): AttemptWriter {
   /** Timestamp, Nonce and the id of the other stored request headers (see schema.ts). */
   function requestHeaderColumns(headers: Record<string, string>): [string | null, string | null, number] {
-    const kept = storedHeaders(headers)
+    const kept = pickStoredHeaders(headers)
     const { Timestamp: timestamp, Nonce: nonce, ...rest } = kept
     return [timestamp ?? null, nonce ?? null, texts.idFor(JSON.stringify(rest), false) as number]
   }
@@ -116,13 +116,6 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
   }
 
   return { begin, markSending, complete }
-}
-
-/** Only the documented non-secret headers are ever stored (Authorization, Signature never). */
-function storedHeaders(headers: Record<string, string>): Record<string, string> {
-  const kept: Record<string, string> = {}
-  for (const name of STORED_REQUEST_HEADERS) if (headers[name] !== undefined) kept[name] = headers[name]
-  return kept
 }
 
 function codesOf(errors: AttemptRecord['errors']): Set<string> {

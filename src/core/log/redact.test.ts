@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRecordGuard, createTextGuard, isSecretKey, maskPhonesInText, phoneFitsLeaveAlone, REDACTED, redact, redactString, textGuardLeavesAlone } from './redact.ts'
+import { createValueScrubber, HIDDEN, isSecretKey, maskPhonesInText, REDACTED, redact, redactString } from './redact.ts'
 
 const SECRET = 'XCTiBtLy1G9chAnyg0z3BcaFK4cVpwDg/GTw2EmjTZ8='
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJJS0lBIn0.c2lnbmF0dXJl'
@@ -113,93 +113,73 @@ describe('redactString', () => {
   })
 })
 
-describe('createTextGuard', () => {
-  it("masks the record's phone digits wherever they appear, also inside longer digit runs", () => {
-    const guard = createTextGuard('2348031234567', false)
-    expect(guard('{"mobilePhoneNumber":"2348031234567"}')).toBe('{"mobilePhoneNumber":"234803****567"}')
-    expect(guard('ref-99234803123456799')).toBe('ref-99234803****56799')
-    expect(guard('local 08031234567')).toBe('local 0803****567')
-  })
 
-  it('keeps phones but still redacts secrets when fullPhone', () => {
-    const guard = createTextGuard('2348031234567', true)
-    expect(guard(`2348031234567 Bearer ${TOKEN}`)).toBe('2348031234567 Bearer [redacted]')
-  })
+describe('redactString: encoded and quoted forms', () => {
+  const jsonEscaped = (text: string) => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+  const entities = (text: string) => [...text].map((c) => `&#${c.charCodeAt(0)};`).join('')
 
-  it('says it does not affect a string exactly when it returns the string unchanged', () => {
-    const guard = createTextGuard('2348031234567', false)
-    const samples = ['application/json', '1735689600', 'JB-1735689600-Enrol', 'Wed, 01 Jan 2025 00:00:00 GMT', 'nosniff', 'abc8031234567', `Bearer ${TOKEN}`, '2348031234567', '{"paymentId":"1"}']
-    for (const text of samples) {
-      if (!guard.affects(text)) expect(guard(text), text).toBe(text)
+  it('redacts secret pairs whose key or value is JSON-escaped, URL-encoded or written as HTML entities', () => {
+    const cases = [
+      `{"${jsonEscaped('access_token')}":"${jsonEscaped(TOKEN)}"}`,
+      `{"access\\u005ftoken":"${TOKEN}"}`,
+      `next=%2Fcb%3Faccess_token%3D${encodeURIComponent(TOKEN)}`,
+      encodeURIComponent(`{"client_secret":"${SECRET}"}`),
+      `&quot;client_secret&quot;:&quot;${SECRET}&quot;`,
+      `<td>${entities('client_secret')}=${SECRET}</td>`,
+    ]
+    for (const text of cases) {
+      const out = redactString(text)
+      expect(out, text).toContain(REDACTED)
+      for (const secret of [SECRET, encodeURIComponent(SECRET), TOKEN, jsonEscaped(TOKEN)]) expect(out, text).not.toContain(secret)
     }
-    expect(guard.affects('application/json')).toBe(false)
-    expect(guard.affects('x 8031234567')).toBe(true)
-    expect(guard.affects(`Bearer ${TOKEN}`)).toBe(true)
+  })
+
+  it('redacts quoted values after an unquoted or quoted key', () => {
+    for (const text of [`client_secret: "${SECRET}"`, `clientSecret = '${SECRET}'`, `'password': 'hunter2-long'`, `token: "${TOKEN}", scope: "x"`]) {
+      const out = redactString(text)
+      expect(out, text).toContain(REDACTED)
+      for (const secret of [SECRET, 'hunter2-long', TOKEN]) expect(out, text).not.toContain(secret)
+    }
+    expect(redactString('scope: "profile"')).toBe('scope: "profile"')
+  })
+
+  it('leaves encoded text without secrets as it was', () => {
+    for (const text of ['a%20b%2Fc', 'caf\\u00e9', 'Tom &amp; Jerry', 'path=%2Fapi%2Fv3']) expect(redactString(text)).toBe(text)
   })
 })
 
-describe('createRecordGuard', () => {
-  it('guards each record as a fresh createTextGuard would: one record\'s number is not masked in the next', () => {
-    // Numbers outside the Nigerian patterns: only the "record's own phone" rule masks them.
-    const phones = ['4479460012345', '4479460099999', '12345', '2348031234567', '4479460012345']
-    const texts = ['x 4479460012345 y', 'x 4479460099999', 'ref 12345', 'local 08031234567', '479460012345', `Bearer ${TOKEN}`]
-    for (const fullPhone of [false, true]) {
-      const guard = createRecordGuard(fullPhone)
-      for (const phone of phones) {
-        guard.use(phone)
-        const fresh = createTextGuard(phone, fullPhone)
-        for (const text of texts) {
-          expect(guard(text), `${phone} ${text}`).toBe(fresh(text))
-          expect(guard.affects(text)).toBe(fresh.affects(text))
-        }
-      }
-    }
-    const guard = createRecordGuard(false)
-    guard.use('4479460012345')
-    expect(guard('x 4479460012345 y')).toBe('x 447946****345 y')
-    guard.use('4479460099999')
-    expect(guard('x 4479460012345 y')).toBe('x 4479460012345 y')
+describe('createValueScrubber', () => {
+  const CLIENT_ID = 'IKIA9614B82064D632E9B6418DF358A6A4AEA84D7218'
+  const scrub = createValueScrubber({ values: [SECRET, TOKEN, SIGNATURE], basicPairs: [{ clientId: CLIENT_ID, clientSecret: SECRET }] })
+  const basic = Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64')
+
+  it('hides each value as it is and in JSON \\u, \\/, URL-encoded, HTML-entity and mixed forms', () => {
+    const forms = [
+      TOKEN,
+      [...TOKEN].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+      [...TOKEN].map((c) => `\\U${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`).join(''),
+      SECRET.replaceAll('/', '\\/'),
+      encodeURIComponent(SECRET),
+      [...SECRET].map((c) => `%${c.charCodeAt(0).toString(16)}`).join(''),
+      [...SIGNATURE].map((c) => `&#${c.charCodeAt(0)};`).join(''),
+      [...SIGNATURE].map((c, i) => (i % 2 ? `&#x${c.charCodeAt(0).toString(16)};` : c)).join(''),
+      SECRET.replace('+', '&plus;').replace('/', '&#47;'),
+    ]
+    for (const form of forms) expect(scrub(`echo: ${form} end`), form).toBe(`echo: ${HIDDEN} end`)
   })
-})
 
-describe('textGuardLeavesAlone', () => {
-  const phones = ['2348031234567', '2349051234999', '8031234567', '', '123456']
-  const texts = [
-    'application/json',
-    'SignatureMethod',
-    'max-age=31536000 ; includeSubDomains',
-    'Wed, 31 Dec 2025 23:59:58 GMT',
-    '724072502',
-    '1767225596',
-    '8031234567',
-    'x 2348031234567 y',
-    '+234 803 123 4567',
-    '0803-123-4567',
-    'Bearer abc',
-    'client_secret=x',
-    'token',
-    'JB-1767225596-Enrol',
-    '55b91a4425f99f31c1f5bd16ef868145',
-    '{"paymentId":"1","mobilePhoneNumber":"2348031234567"}',
-  ]
-
-  it('answers yes only for texts every guard of a fitting phone leaves as they are', () => {
-    for (const text of texts) {
-      if (!textGuardLeavesAlone(text)) continue
-      for (const phone of phones) {
-        expect(phoneFitsLeaveAlone(phone)).toBe(true)
-        for (const fullPhone of [false, true]) expect(createTextGuard(phone, fullPhone)(text), `${text} / ${phone}`).toBe(text)
-      }
+  it('hides the base64 of id:secret with or without Basic, padded or not, standard or URL-safe, also URL-encoded', () => {
+    const urlSafe = basic.replaceAll('+', '-').replaceAll('/', '_')
+    for (const form of [basic, `Basic ${basic}`, basic.replace(/=+$/, ''), urlSafe, encodeURIComponent(basic)]) {
+      const out = scrub(`{"echo":"${form}"}`)
+      expect(out, form).toContain(HIDDEN)
+      expect(out, form).not.toContain(basic.replace(/=+$/, '').slice(0, 40))
     }
   })
 
-  it('says yes to repeated header values and names, no to phones, ten-digit runs and secrets', () => {
-    expect(['application/json', 'SignatureMethod', 'max-age=31536000 ; includeSubDomains', '724072502', 'Wed, 31 Dec 2025 23:59:58 GMT'].map(textGuardLeavesAlone)).toEqual([true, true, true, true, true])
-    expect(['1767225596', '8031234567', '+234 803 123 4567', 'Bearer abc', 'client_secret=x'].map(textGuardLeavesAlone)).toEqual([false, false, false, false, false])
-  })
-
-  it('speaks for digit-only phones under 7 or from 10 digits', () => {
-    expect(['2348031234567', '8031234567', '123456', ''].map(phoneFitsLeaveAlone)).toEqual([true, true, true, true])
-    expect(['80312345', '803123456', '+2348031234567', '234 803', null].map(phoneFitsLeaveAlone)).toEqual([false, false, false, false, false])
+  it('leaves other text alone and ignores values too short to hide', () => {
+    expect(scrub('{"errors":[{"code":"E26","message":"Signature failed"}]}')).toBe('{"errors":[{"code":"E26","message":"Signature failed"}]}')
+    const short = createValueScrubber({ values: ['a', 'xy12'] })
+    expect(short('a banana xy12')).toBe('a banana xy12')
   })
 })

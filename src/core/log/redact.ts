@@ -1,4 +1,3 @@
-import { maskPhone } from '../../shared/domain/phone.ts'
 
 // One place that decides what may leave the process in a diagnostic log line or an export.
 // The secret and the bearer token must never appear there (docs: "Safety notes"); phone
@@ -13,8 +12,13 @@ import { maskPhone } from '../../shared/domain/phone.ts'
 //  (c) secret-like pairs inside free text are redacted too: JSON (`"client_secret":"…"`),
 //      header dumps (`Signature: …`), form bodies (`client_secret=…`), and a signature cipher
 //      (`POST&https%3A%2F%2F…&ts&nonce&clientId&secret`) keeps only its non-secret fields;
+//  (c') the same pairs written with their key or value in JSON `\uXXXX` escapes, URL-encoded
+//      (`client_secret%3D…`) or as HTML entities (`&quot;client_secret&quot;:…`) are found in a
+//      decoded view of the text; when that view has something to redact, the decoded text is
+//      kept, redacted (the encoding is lost, never the redaction); and `key: "value"` pairs
+//      with a quoted value (`client_secret: "…"`, `'password' = '…'`) are redacted too;
 //  (d) Nigerian numbers (MSISDN `234…`, `+234 803 123 4567`, local `0803…`) are masked the
-//      way maskPhone masks an MSISDN (first three national digits and last three shown),
+//      way maskPhone (shared/domain/phone.ts) masks an MSISDN (first three national digits and last three shown),
 //      unless fullPhone.
 
 export const REDACTED = '[redacted]'
@@ -42,8 +46,9 @@ export function isSecretKey(key: string): boolean {
   return secret
 }
 
-// A cheap test that tells whether the (slower) secret rules below can match at all.
-const SECRET_HINT = /secret|passw|token|authori|signature|cipher|cookie|api[-_]?key|bearer|basic|%3A%2F%2F/i
+// A cheap test that tells whether the (slower) secret rules below can match at all: a secret
+// word, or an encoding (JSON \u escape, URL %XX, HTML entity) that could hide one.
+const SECRET_HINT = /secret|passw|token|authori|signature|cipher|cookie|api[-_]?key|bearer|basic|\\u[0-9a-f]{4}|%[0-9a-f]{2}|&#?[a-z0-9]{2,8};/i
 
 // "key": "value" in JSON text (also JSON text that was itself escaped into a string: \"key\":\"value\").
 const JSON_STRING_PAIR = /"([^"\\\r\n]{1,100})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g
@@ -52,6 +57,8 @@ const ESCAPED_JSON_STRING_PAIR = /\\"([^"\\\r\n]{1,100})\\"(\s*:\s*)\\"((?:[^"\\
 // `Key: value` / `key=value` in header dumps, form bodies and messages. The value is one
 // token (an auth scheme may precede it); a cipher runs to the end of the line.
 const TEXT_PAIR = /(?<![\w.-])([A-Za-z][\w.-]{0,63})(\s*[:=]\s*)((?:(?:Bearer|Basic)\s+)?[^\s&,;"'\\]+)/g
+// key: "value" / key = 'value' with an unquoted or quoted key (code, config and log dumps).
+const TEXT_QUOTED_PAIR = /(?<![\w.-])(['"]?)([A-Za-z][\w.-]{0,63})\1(\s*[:=]\s*)(["'])((?:(?!\4)[^\\\r\n]|\\.)*)\4/g
 const TEXT_CIPHER_PAIR = /(?<![\w.-])([A-Za-z][\w.-]{0,63}cipher[\w.-]{0,63})(\s*[:=]\s*)([^\r\n"\\]+)/gi
 const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)(?!\[redacted\])[^\s"'\\,;]+/gi
 // METHOD & encoded URL & timestamp & nonce & clientId & secret [& extra fields]
@@ -63,9 +70,11 @@ const CIPHER = /\b(GET|POST|PUT|PATCH|DELETE)&(https?%3A%2F%2F[^&\s"'\\]*)&([^&\
 const PHONE_HINT = /234|0[789][01]/
 const PHONE = /(?<![\d+])(?:\+?234(?:[\s-]?[789][01]\d(?:[\s-]?\d){7}|\d{10})|0[789][01]\d(?:[\s-]?\d){7})(?!\d)/g
 
-const COMPACT_MSISDN = /^234\d{10}$/
+/** An MSISDN as stored: 234 and ten national digits. */
+export const COMPACT_MSISDN = /^234\d{10}$/
 
-function maskPhoneMatch(match: string): string {
+/** Masks one phone number found by the phone rule (exported for the export guard). */
+export function maskPhoneMatch(match: string): string {
   // Mask national digits 4–7 (0-based 3..6): `234803****567`, `0803****567`, `+234 803 *** *567`.
   if (COMPACT_MSISDN.test(match)) return `${match.slice(0, 6)}****${match.slice(10)}`
   const prefixDigits = match.replace(/\D/g, '').length - 10
@@ -87,8 +96,17 @@ export function maskPhonesInText(text: string): string {
   return text.replace(PHONE, maskPhoneMatch)
 }
 
-function redactSecretsInText(text: string): string {
+/** Rules (a)–(c'): secrets redacted, phones untouched. */
+export function redactSecretsInText(text: string): string {
   if (!SECRET_HINT.test(text)) return text
+  const plain = redactPlainSecrets(text)
+  const decoded = decodeView(plain)
+  if (decoded === plain) return plain
+  const redacted = redactPlainSecrets(decoded)
+  return redacted === decoded ? plain : redacted
+}
+
+function redactPlainSecrets(text: string): string {
   let out = text
   if (out.includes('"')) {
     out = out.replace(JSON_STRING_PAIR, (m, key: string, sep: string) => (isSecretKey(key) ? `"${key}"${sep}"${REDACTED}"` : m))
@@ -100,7 +118,40 @@ function redactSecretsInText(text: string): string {
   out = out.replace(CIPHER, (_m, method: string, url: string, ts: string, nonce: string, clientId: string) => `${method}&${url}&${ts}&${nonce}&${clientId}&${REDACTED}`)
   out = out.replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
   out = out.replace(TEXT_CIPHER_PAIR, (m, key: string, sep: string) => (isSecretKey(key) ? `${key}${sep}${REDACTED}` : m))
+  if (out.includes('"') || out.includes("'")) {
+    out = out.replace(TEXT_QUOTED_PAIR, (m, q: string, key: string, sep: string, quote: string) => (isSecretKey(key) ? `${q}${key}${q}${sep}${quote}${REDACTED}${quote}` : m))
+  }
   return redactTextPairs(out)
+}
+
+const NAMED_ENTITIES: Record<string, string> = { quot: '"', amp: '&', apos: "'", lt: '<', gt: '>', colon: ':', equals: '=', sol: '/', plus: '+' }
+
+/**
+ * The text with JSON \uXXXX escapes, URL %XX escapes and HTML entities decoded, twice over
+ * (an entity inside a URL-encoded value…). Invalid sequences are left as they are.
+ */
+function decodeView(text: string): string {
+  let out = text
+  for (let round = 0; round < 2; round++) {
+    const before = out
+    out = out.replace(/\\u([0-9a-fA-F]{4})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    out = out.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run)
+      } catch {
+        return run
+      }
+    })
+    out = out.replace(/&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z]{2,8});/g, (m, name: string) => {
+      if (name.startsWith('#')) {
+        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m
+      }
+      return NAMED_ENTITIES[name.toLowerCase()] ?? m
+    })
+    if (out === before) break
+  }
+  return out
 }
 
 /**
@@ -196,15 +247,6 @@ function walkEntries(entries: [string, unknown][], options: RedactOptions, seen:
 }
 
 /**
- * Guards the strings of one exported record. `affects(text)` tells, cheaply, whether the guard
- * could change `text` at all; when it is false, `guard(text) === text`.
- */
-export interface TextGuard {
-  (text: string): string
-  affects(text: string): boolean
-}
-
-/**
  * Whether `part` may hold a secret that the rules would redact (the cheap hint, as the rules
  * themselves use it). A text built from parts without one and from fixed pieces without one,
  * joined at `"` characters (which no hint contains), has none either.
@@ -216,83 +258,72 @@ export function mayHoldSecret(part: string): boolean {
 /** SECRET_HINT or PHONE_HINT, in one pass (kept in step with both). */
 const SECRET_OR_PHONE_HINT = new RegExp(`${SECRET_HINT.source}|${PHONE_HINT.source}`, 'i')
 
-/** Ten digits in a row: the shortest run that can hold a 10+ digit phone or an MSISDN's national part. */
-const TEN_DIGITS = /\d{10}/
+/** Whether the secret or the phone rules could change `text` at all (the cheap hint). */
+export function mayHoldSecretOrPhone(text: string): boolean {
+  return SECRET_OR_PHONE_HINT.test(text)
+}
 
-/**
- * Whether `phone` is one textGuardLeavesAlone speaks for: digits only, and either too short
- * for createTextGuard to look for (under 7 digits) or at least 10 digits long (an MSISDN).
- */
-export function phoneFitsLeaveAlone(phone: unknown): phone is string {
-  return typeof phone === 'string' && (phone.length < 7 || phone.length >= 10) && /^\d*$/.test(phone)
+// --- known values -------------------------------------------------------------------------
+
+/** What replaces a known secret value (the key-based rules above write REDACTED instead). */
+export const HIDDEN = '[hidden]'
+
+/** Values shorter than this are not searched for (they would match everywhere); see secretRule.ts. */
+const MIN_HIDDEN_LENGTH = 8
+
+export interface KnownSecrets {
+  /** Secret values: client secret, bearer tokens, Signatures. */
+  values: Iterable<string>
+  /** Client id and secret pairs, whose `id:secret` base64 (the Basic credentials) is hidden too. */
+  basicPairs?: Iterable<{ clientId: string; clientSecret: string }>
 }
 
 /**
- * Whether every guard createTextGuard makes for a record whose phone fits phoneFitsLeaveAlone
- * (fullPhone or not) leaves `text` exactly as it is: no secret or phone rule changes it, and
- * it has no run of 10 digits that could hold the record's own number. Exports use it to
- * write such a text, which repeats from record to record (URLs, header names and values,
- * operator names), once per export.
+ * A function that hides every occurrence of the known values in a text: as they are, and
+ * written character by character in any mix of JSON `\uXXXX` escapes, `\/`, URL `%XX`
+ * escapes and HTML entities (a server that echoes a token back escaped). The base64 of
+ * `id:secret` (standard or URL-safe alphabet, with or without padding, with or without
+ * `Basic`) and of the secret alone count as values too.
  */
-export function textGuardLeavesAlone(text: string): boolean {
-  if (TEN_DIGITS.test(text)) return false
-  if (!SECRET_OR_PHONE_HINT.test(text)) return true
-  return redactSecretsInText(text) === text && maskPhonesInText(text) === text
-}
-
-/** A TextGuard that is pointed at one record after another (an export makes one, not one per record). */
-export interface RecordGuard extends TextGuard {
-  /** Guards the next texts for the record whose phone number is `phone`. */
-  use(phone: string): void
-}
-
-/**
- * A string guard for exported records: secrets redacted, and unless fullPhone every Nigerian
- * number masked plus the current record's own phone number wherever it appears (also inside
- * longer digit runs, and its national form `803…` as in a local `0803…`).
- */
-export function createRecordGuard(fullPhone: boolean): RecordGuard {
-  let phone = ''
-  let usePhone = false
-  let national: string | null = null
-  let masked: string | undefined
-  let nationalMasked: string | undefined
-  // One regex pass for both hints. A text holding the phone (or its national form) also holds
-  // whatever part of it matches the hint (an MSISDN's `234`), so includes() is only needed
-  // when the hint does not match the phone itself.
-  let checkPhone = false
-  let checkNational = false
-  const affects = fullPhone
-    ? (text: string): boolean => SECRET_HINT.test(text)
-    : (text: string): boolean =>
-        SECRET_OR_PHONE_HINT.test(text) || (checkPhone && text.includes(phone)) || (checkNational && text.includes(national as string))
-  const guard = (text: string): string => {
-    if (!affects(text)) return text
-    let out = redactSecretsInText(text)
-    if (fullPhone) return out
-    out = maskPhonesInText(out)
-    if (usePhone && out.includes(phone)) out = out.replaceAll(phone, (masked ??= maskPhone(phone)))
-    if (national !== null && out.includes(national)) out = out.replaceAll(national, (nationalMasked ??= maskPhoneMatch(national)))
-    return out
+export function createValueScrubber(known: KnownSecrets): (text: string) => string {
+  const values = new Set<string>()
+  for (const value of known.values) values.add(value)
+  for (const { clientId, clientSecret } of known.basicPairs ?? []) {
+    for (const plain of [`${clientId}:${clientSecret}`, clientSecret]) {
+      const b64 = Buffer.from(plain, 'utf8').toString('base64')
+      const unpadded = b64.replace(/=+$/, '')
+      for (const form of [b64, unpadded, b64.replaceAll('+', '-').replaceAll('/', '_'), unpadded.replaceAll('+', '-').replaceAll('/', '_')]) values.add(form)
+    }
   }
-  const use = (next: string): void => {
-    if (fullPhone || next === phone) return
-    phone = next
-    masked = undefined
-    nationalMasked = undefined
-    usePhone = phone.length >= 7
-    const compact = usePhone && COMPACT_MSISDN.test(phone)
-    national = compact ? phone.slice(3) : null
-    // A compact MSISDN starts with 234, which the hint matches.
-    checkPhone = usePhone && !compact && !SECRET_OR_PHONE_HINT.test(phone)
-    checkNational = national !== null && !SECRET_OR_PHONE_HINT.test(national)
-  }
-  return Object.assign(guard, { affects, use })
+  const wanted = [...values].filter((v) => v.length >= MIN_HIDDEN_LENGTH).sort((a, b) => b.length - a.length)
+  if (wanted.length === 0) return (text) => text
+  const pattern = new RegExp(wanted.map(encodedForms).join('|'), 'g')
+  return (text) => text.replace(pattern, HIDDEN)
 }
 
-/** A guard for one record (see createRecordGuard). */
-export function createTextGuard(phone: string, fullPhone: boolean): TextGuard {
-  const guard = createRecordGuard(fullPhone)
-  guard.use(phone)
-  return guard
+/** A regex source matching `value` with each character in any of its encodings. */
+function encodedForms(value: string): string {
+  let source = ''
+  for (const char of value) {
+    const code = char.codePointAt(0) as number
+    const forms = [escapeRegex(char), `&#0*${code};`, `&#[xX]0*${hexAnyCase(code.toString(16))};`]
+    const units = code > 0xffff ? [char.charCodeAt(0), char.charCodeAt(1)] : [code]
+    forms.push(units.map((u) => `\\\\[uU]${hexAnyCase(u.toString(16).padStart(4, '0'))}`).join(''))
+    forms.push([...Buffer.from(char, 'utf8')].map((b) => `%${hexAnyCase(b.toString(16).padStart(2, '0'))}`).join(''))
+    const entity = ENTITY_OF[char]
+    if (entity) forms.push(entity)
+    if (char === '/') forms.push('\\\\/')
+    source += `(?:${forms.join('|')})`
+  }
+  return source
+}
+
+const ENTITY_OF: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '/': '&sol;', '+': '&plus;', '=': '&equals;', ':': '&colon;' }
+
+function hexAnyCase(hex: string): string {
+  return [...hex].map((c) => (/[a-f]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('')
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }

@@ -1,18 +1,19 @@
 import { describe, it, expect } from 'vitest'
-import { classifyResponse, classifyTransportError, describeTransportError } from './classify.ts'
+import { readFileSync } from 'node:fs'
+import { classifyResponse, classifyTransportError, describeTransportError, OUTCOME_TABLE } from './classify.ts'
 
 describe('classifyResponse', () => {
   it('E20 (timed out inside Interswitch) is an unknown outcome, with the code kept', () => {
     const body = JSON.stringify({ errors: [{ code: 'E20', message: 'Request timed out' }], transactionRef: 'r', paymentId: '1' })
-    expect(classifyResponse(504, body)).toEqual({ outcome: 'unknown', errors: [{ code: 'E20', message: 'Request timed out' }] })
+    expect(classifyResponse(504, body)).toEqual({ outcome: 'unknown', errors: [{ code: 'E20', message: 'Request timed out' }], reason: null })
   })
   it('2xx without an errors array is enrolled', () => {
-    expect(classifyResponse(200, JSON.stringify({ status: 'ENROLLED' }))).toEqual({ outcome: 'enrolled', errors: [] })
-    expect(classifyResponse(201, '')).toEqual({ outcome: 'enrolled', errors: [] })
+    expect(classifyResponse(200, JSON.stringify({ status: 'ENROLLED' }))).toEqual({ outcome: 'enrolled', errors: [], reason: null })
+    expect(classifyResponse(201, '')).toEqual({ outcome: 'enrolled', errors: [], reason: null })
   })
 
   it('2xx with an unparsable body is still enrolled (the body is kept by the caller)', () => {
-    expect(classifyResponse(200, '<html>ok</html>')).toEqual({ outcome: 'enrolled', errors: [] })
+    expect(classifyResponse(200, '<html>ok</html>')).toEqual({ outcome: 'enrolled', errors: [], reason: null })
   })
 
   it('2xx with an empty errors array is enrolled', () => {
@@ -34,6 +35,7 @@ describe('classifyResponse', () => {
         { code: '-2', message: 'An OTP related error has occured, please contact support.' },
         { code: '10403', message: 'Payments is not allowed for auto enrollment' },
       ],
+      reason: null,
     })
   })
 
@@ -48,10 +50,32 @@ describe('classifyResponse', () => {
     ])
   })
 
+  it('502 and 504 from a gateway are unknown outcomes (may have been processed), with the reason', () => {
+    for (const [status, name] of [[502, 'Bad Gateway'], [504, 'Gateway Timeout']] as const) {
+      const html = `<html><head><title>${status} ${name}</title></head><body><h1>${status} ${name}</h1></body></html>`
+      const result = classifyResponse(status, html)
+      expect(result.outcome).toBe('unknown')
+      expect(result.reason).toContain(`HTTP ${status} (${name})`)
+      expect(result.reason).toMatch(/may or may not be enrolled/)
+    }
+  })
+
+  it('API error codes on a 502/504 still decide (the API itself answered)', () => {
+    expect(classifyResponse(502, JSON.stringify({ errors: [{ code: 'E34', message: 'busy' }] })).outcome).toBe('rejected')
+  })
+
+  it('a 3xx is failed with an explanation, whatever its body says', () => {
+    for (const status of [301, 302, 303, 307, 308]) {
+      const result = classifyResponse(status, JSON.stringify({ status: 'ENROLLED' }))
+      expect(result.outcome).toBe('failed')
+      expect(result.reason).toMatch(/redirect \(HTTP 3\d\d\)\. Redirects are never followed/)
+    }
+  })
+
   it('any other non-2xx is failed', () => {
-    expect(classifyResponse(500, 'Internal Server Error')).toEqual({ outcome: 'failed', errors: [] })
-    expect(classifyResponse(404, JSON.stringify({ error: 'not found' }))).toEqual({ outcome: 'failed', errors: [] })
-    expect(classifyResponse(401, '')).toEqual({ outcome: 'failed', errors: [] })
+    expect(classifyResponse(500, 'Internal Server Error')).toEqual({ outcome: 'failed', errors: [], reason: null })
+    expect(classifyResponse(404, JSON.stringify({ error: 'not found' }))).toEqual({ outcome: 'failed', errors: [], reason: null })
+    expect(classifyResponse(401, '')).toEqual({ outcome: 'failed', errors: [], reason: null })
   })
 })
 
@@ -130,5 +154,28 @@ describe('describeTransportError', () => {
     const a = new Error('a') as Error & { cause?: unknown }
     a.cause = a
     expect(describeTransportError(a).problem).toBe('other')
+  })
+})
+
+describe('the outcome table', () => {
+  it('is in the README, row for row', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+    const processed = { no: 'no', maybe: '**maybe**', yes: 'yes' }
+    for (const rule of Object.values(OUTCOME_TABLE)) {
+      expect(readme, rule.when).toContain(`| ${rule.when} | ${rule.outcome} | ${processed[rule.processed]} |`)
+    }
+  })
+
+  it('calls every "maybe" unknown and nothing else unknown', () => {
+    for (const rule of Object.values(OUTCOME_TABLE)) expect(rule.outcome === 'unknown', rule.when).toBe(rule.processed === 'maybe')
+  })
+})
+
+describe('a redirect refused by the transport (Electron net.fetch with redirect: manual)', () => {
+  it('is failed with the redirect explanation, not unknown', () => {
+    const result = classifyTransportError(new Error('Redirect was cancelled'), { mayHaveBeenSent: true, timeoutMs: 30_000, url: 'https://api.example.test/x' })
+    expect(result.outcome).toBe('failed')
+    expect(result.failureReason).toMatch(/redirect\. Redirects are never followed/)
+    expect(describeTransportError(new Error('Redirect was cancelled')).problem).toBe('redirect')
   })
 })

@@ -5,23 +5,72 @@ import type { Outcome } from '../../shared/domain/outcome.ts'
 // if the request may have reached the server and no answer came, the outcome is `unknown`,
 // because the card may have been enrolled.
 
-export interface ResponseClassification {
+// --- the outcome table -------------------------------------------------------------------
+
+export interface OutcomeRule {
+  /** What came back, or what went wrong. */
+  when: string
   outcome: Outcome
-  errors: ApiError[]
+  /** Whether the enrollment may have been processed: "no", "maybe" (unknown outcome) or "yes". */
+  processed: 'no' | 'maybe' | 'yes'
 }
 
 /**
- * 2xx without errors → enrolled (whatever the body; the docs show no success sample);
- * any status with a non-empty `errors` array → rejected; any other non-2xx → failed.
+ * The one table of what each transport result and answer means, first matching row wins (the
+ * README's "Outcomes" section lists the same rows; classify.test.ts holds them equal). Every
+ * "maybe" is an `unknown` outcome: never retried automatically, and the duplicate guard warns
+ * before the payment is sent again.
  */
+export const OUTCOME_TABLE = {
+  notConnected: { when: 'No connection could be made (refused, DNS, unreachable, TLS refused)', outcome: 'failed', processed: 'no' },
+  timeout: { when: 'No answer within the timeout after the request left', outcome: 'unknown', processed: 'maybe' },
+  connectionLost: { when: 'Connection reset or closed before an answer', outcome: 'unknown', processed: 'maybe' },
+  cancelled: { when: 'Cancelled, or any other error, after the request may have left', outcome: 'unknown', processed: 'maybe' },
+  cutOff: { when: 'Status line received, then the body broke off or went silent', outcome: 'unknown', processed: 'maybe' },
+  redirect: { when: 'HTTP 3xx (a redirect; never followed, nothing is sent to its Location)', outcome: 'failed', processed: 'no' },
+  e20: { when: 'Error code E20 (timeout inside Interswitch), any status', outcome: 'unknown', processed: 'maybe' },
+  apiErrors: { when: 'Any other API error code in the body, any status', outcome: 'rejected', processed: 'yes' },
+  gateway: { when: 'HTTP 502 Bad Gateway or 504 Gateway Timeout without error codes', outcome: 'unknown', processed: 'maybe' },
+  success: { when: 'HTTP 2xx without error codes', outcome: 'enrolled', processed: 'yes' },
+  otherStatus: { when: 'Any other HTTP status without error codes (4xx, 500, 503…)', outcome: 'failed', processed: 'no' },
+} as const satisfies Record<string, OutcomeRule>
+
+/** Statuses sent by a gateway that could not get, or wait for, the API's answer. */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 504])
+
+const CHECK_BEFORE_RETRY = 'the card may or may not be enrolled. Check before retrying.'
+
+export interface ResponseClassification {
+  outcome: Outcome
+  errors: ApiError[]
+  /** Why, in plain words, when the status line says more than the generic HTTP explanation. */
+  reason: string | null
+}
+
+/** What an answer means, by the rows of OUTCOME_TABLE from `redirect` on. */
 export function classifyResponse(httpStatus: number, bodyText: string): ResponseClassification {
+  if (httpStatus >= 300 && httpStatus < 400) {
+    return {
+      outcome: OUTCOME_TABLE.redirect.outcome,
+      errors: [],
+      reason: `The server answered with a redirect (HTTP ${httpStatus}). Redirects are never followed, so nothing was sent to the address it named; the enrollment was not accepted. Check the environment's base URL.`,
+    }
+  }
   const errors = readErrors(bodyText)
   // E20 is a timeout inside Interswitch: the card may or may not be enrolled, so it is
   // an unknown outcome (flagged before any resend), not a plain rejection.
-  if (errors.some((e) => e.code.trim().toUpperCase() === 'E20')) return { outcome: 'unknown', errors }
-  if (errors.length > 0) return { outcome: 'rejected', errors }
-  if (httpStatus >= 200 && httpStatus < 300) return { outcome: 'enrolled', errors: [] }
-  return { outcome: 'failed', errors: [] }
+  if (errors.some((e) => e.code.trim().toUpperCase() === 'E20')) return { outcome: OUTCOME_TABLE.e20.outcome, errors, reason: null }
+  if (errors.length > 0) return { outcome: OUTCOME_TABLE.apiErrors.outcome, errors, reason: null }
+  if (GATEWAY_STATUSES.has(httpStatus)) {
+    const what = httpStatus === 502 ? 'Bad Gateway' : 'Gateway Timeout'
+    return {
+      outcome: OUTCOME_TABLE.gateway.outcome,
+      errors: [],
+      reason: `A gateway answered HTTP ${httpStatus} (${what}): the request may have reached the enrollment API behind it and been processed; ${CHECK_BEFORE_RETRY}`,
+    }
+  }
+  if (httpStatus >= 200 && httpStatus < 300) return { outcome: OUTCOME_TABLE.success.outcome, errors: [], reason: null }
+  return { outcome: OUTCOME_TABLE.otherStatus.outcome, errors: [], reason: null }
 }
 
 function readErrors(bodyText: string): ApiError[] {
@@ -55,7 +104,7 @@ function asText(value: unknown): string {
  * never-connected: no connection was made, so nothing was sent (refused, DNS, unreachable,
  * TLS handshake refused). The others may have happened after the request left.
  */
-export type TransportProblem = 'refused' | 'dns' | 'never-connected' | 'timeout' | 'connection-lost' | 'aborted' | 'other'
+export type TransportProblem = 'refused' | 'dns' | 'never-connected' | 'redirect' | 'timeout' | 'connection-lost' | 'aborted' | 'other'
 
 export interface TransportDescription {
   problem: TransportProblem
@@ -80,6 +129,9 @@ const NEVER_CONNECTED = [
   'net::ERR_CONNECTION_TIMED_OUT',
   'net::ERR_CERT_',
 ]
+// A redirect refused by the transport itself: Electron's net.fetch with redirect 'manual'
+// cancels it ("Redirect was cancelled") instead of answering with the 3xx.
+const REDIRECT_REFUSED = ['Redirect was cancelled', "redirect policy was 'error'", 'unexpected redirect']
 const CONNECTION_LOST = [
   'ECONNRESET',
   'EPIPE',
@@ -101,6 +153,7 @@ export function describeTransportError(error: unknown): TransportDescription {
   if ((found = has(REFUSED))) return { problem: 'refused', detail: found }
   if ((found = has(DNS))) return { problem: 'dns', detail: found }
   if ((found = has(NEVER_CONNECTED))) return { problem: 'never-connected', detail: found }
+  if ((found = has(REDIRECT_REFUSED))) return { problem: 'redirect', detail: found }
   if ((found = has(['TimeoutError', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'net::ERR_TIMED_OUT']))) {
     return { problem: 'timeout', detail: found }
   }
@@ -142,8 +195,6 @@ export interface TransportContext {
   url?: string
 }
 
-const CHECK_BEFORE_RETRY = 'the card may or may not be enrolled. Check before retrying.'
-
 export function classifyTransportError(error: unknown, context: TransportContext): TransportClassification {
   const { problem, detail } = describeTransportError(error)
   const where = context.url ? hostOf(context.url) : 'the server'
@@ -155,25 +206,31 @@ export function classifyTransportError(error: unknown, context: TransportContext
     case 'never-connected':
       return failed(`No connection could be made to ${where} (${detail}); the request was not sent. Check the network and the environment's base URL.`)
   }
+  if (problem === 'redirect') {
+    return {
+      outcome: OUTCOME_TABLE.redirect.outcome,
+      failureReason: `${where} answered with a redirect. Redirects are never followed, so nothing was sent to the address it named; the enrollment was not accepted. Check the environment's base URL.`,
+    }
+  }
   if (!context.mayHaveBeenSent) return failed(`The request could not be sent (${detail}).`)
   switch (problem) {
     case 'timeout':
-      return unknown(`No answer within ${formatSeconds(context.timeoutMs)}; ${CHECK_BEFORE_RETRY}`)
+      return unknown(OUTCOME_TABLE.timeout, `No answer within ${formatSeconds(context.timeoutMs)}; ${CHECK_BEFORE_RETRY}`)
     case 'connection-lost':
-      return unknown(`The connection to ${where} was lost before an answer came (${detail}); ${CHECK_BEFORE_RETRY}`)
+      return unknown(OUTCOME_TABLE.connectionLost, `The connection to ${where} was lost before an answer came (${detail}); ${CHECK_BEFORE_RETRY}`)
     case 'aborted':
-      return unknown(`The request was cancelled before an answer came; ${CHECK_BEFORE_RETRY}`)
+      return unknown(OUTCOME_TABLE.cancelled, `The request was cancelled before an answer came; ${CHECK_BEFORE_RETRY}`)
     default:
-      return unknown(`The request failed in an unexpected way (${detail}); ${CHECK_BEFORE_RETRY}`)
+      return unknown(OUTCOME_TABLE.cancelled, `The request failed in an unexpected way (${detail}); ${CHECK_BEFORE_RETRY}`)
   }
 }
 
 function failed(failureReason: string): TransportClassification {
-  return { outcome: 'failed', failureReason }
+  return { outcome: OUTCOME_TABLE.notConnected.outcome, failureReason }
 }
 
-function unknown(failureReason: string): TransportClassification {
-  return { outcome: 'unknown', failureReason }
+function unknown(rule: { outcome: 'unknown' }, failureReason: string): TransportClassification {
+  return { outcome: rule.outcome, failureReason }
 }
 
 function hostOf(url: string): string {

@@ -134,7 +134,7 @@ describe('enroll against the training server', () => {
 
   it('credentials the token endpoint refuses: failed, nothing sent', async () => {
     const { server, counts } = await start()
-    const result = await client().enroll(target(server, { credentials: { clientId: CREDS.clientId, clientSecret: 'wrong' } }), body('266274'))
+    const result = await client().enroll(target(server, { credentials: { clientId: CREDS.clientId, clientSecret: 'wrong-secret' } }), body('266274'))
     expect(result).toMatchObject({ outcome: 'failed', httpStatus: null, requestHeaders: {}, failureReason: expect.stringContaining('refused the client id and secret') })
     expect(counts).toEqual({ token: 1, enroll: 0 })
   })

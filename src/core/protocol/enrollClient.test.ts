@@ -18,10 +18,11 @@ interface SentRequest {
   url: string
   headers: Record<string, string>
   body: string
+  redirect: RequestInit['redirect']
 }
 
 /**
- * A fake network: Passport hands out token-1, token-2…; the enrollment endpoint plays the
+ * A fake network: Passport hands out access-token-1, access-token-2…; the enrollment endpoint plays the
  * scripted answers in order. The clock moves 120 ms per token fetch and 1 s per request.
  */
 function setup(enrollAnswers: EnrollAnswer[], opts: { tokenAnswer?: () => Response; timeoutMs?: number } = {}) {
@@ -34,10 +35,10 @@ function setup(enrollAnswers: EnrollAnswer[], opts: { tokenAnswer?: () => Respon
     if (url.endsWith(TOKEN_PATH)) {
       tokenCalls.push(url)
       t += 120
-      return opts.tokenAnswer ? opts.tokenAnswer() : Response.json({ access_token: `token-${tokenCalls.length}`, expires_in: 3600 })
+      return opts.tokenAnswer ? opts.tokenAnswer() : Response.json({ access_token: `access-token-${tokenCalls.length}`, expires_in: 3600 })
     }
     events.push('fetch')
-    enrollCalls.push({ url, headers: { ...(init.headers as Record<string, string>) }, body: String(init.body) })
+    enrollCalls.push({ url, headers: { ...(init.headers as Record<string, string>) }, body: String(init.body), redirect: init.redirect })
     const answer = enrollAnswers[enrollCalls.length - 1]
     if (!answer) throw new Error('unexpected extra request')
     t += 1000
@@ -76,7 +77,7 @@ describe('enroll: success', () => {
     expect(sent?.url).toBe(`${BASE}${ENROLL_PATH}`)
     expect(sent?.headers).toEqual({
       'Content-Type': 'application/json',
-      Authorization: 'Bearer token-1',
+      Authorization: 'Bearer access-token-1',
       Timestamp: timestamp,
       Nonce: 'nonce1',
       Signature: sign(
@@ -127,7 +128,7 @@ describe('enroll: success', () => {
     const second = await s.client.enroll(target, body)
     expect(s.tokenCalls).toHaveLength(1)
     expect(second.tokenMs).toBeNull()
-    expect(s.enrollCalls[1]?.headers.Authorization).toBe('Bearer token-1')
+    expect(s.enrollCalls[1]?.headers.Authorization).toBe('Bearer access-token-1')
   })
 
   it('a missing Date header gives clockOffsetMs null', async () => {
@@ -158,7 +159,7 @@ describe('enroll: 401 handling', () => {
     const result = await s.client.enroll(target, body, s.hooks)
     expect(result.outcome).toBe('enrolled')
     expect(s.tokenCalls).toHaveLength(2)
-    expect(s.enrollCalls.map((c) => c.headers.Authorization)).toEqual(['Bearer token-1', 'Bearer token-2'])
+    expect(s.enrollCalls.map((c) => c.headers.Authorization)).toEqual(['Bearer access-token-1', 'Bearer access-token-2'])
     const [first, second] = s.enrollCalls
     expect(second?.headers.Nonce).not.toBe(first?.headers.Nonce)
     expect(second?.headers.Timestamp).not.toBe(first?.headers.Timestamp)
@@ -178,7 +179,7 @@ describe('enroll: 401 handling', () => {
   it('if the new token cannot be had, returns the 401 with the reason', async () => {
     let tokenN = 0
     const s = setup([rejected(401, 'E22', 'Access key not valid')], {
-      tokenAnswer: () => (++tokenN === 1 ? Response.json({ access_token: 'token-1' }) : new Response('', { status: 401 })),
+      tokenAnswer: () => (++tokenN === 1 ? Response.json({ access_token: 'access-token-1' }) : new Response('', { status: 401 })),
     })
     const result = await s.client.enroll(target, body)
     expect(s.enrollCalls).toHaveLength(1)
@@ -284,11 +285,71 @@ describe('enroll: secrets never come back', () => {
       const text = JSON.stringify(outcome)
       const forbidden = [
         TRAINING_CREDENTIALS.clientSecret,
-        'token-1',
-        'token-2',
+        'access-token-1',
+        'access-token-2',
         ...s.enrollCalls.map((c) => c.headers.Signature ?? 'missing-signature'),
       ]
       for (const value of forbidden) expect(text, `scenario ${scenarios.indexOf(scenario)}`).not.toContain(value)
     }
+  })
+})
+
+describe('enroll: at the boundary', () => {
+  it('asks the transport not to follow redirects; a 3xx is failed with the reason', async () => {
+    const s = setup([() => new Response('', { status: 302, headers: { Location: 'https://elsewhere.example.test/' } })])
+    const result = await s.client.enroll(target, body, s.hooks)
+    expect(s.enrollCalls).toHaveLength(1)
+    expect(s.enrollCalls[0]?.redirect).toBe('manual')
+    expect(result).toMatchObject({ outcome: 'failed', httpStatus: 302, failureReason: expect.stringMatching(/Redirects are never followed/) })
+  })
+
+  it("Electron's refusal of a redirect is failed, not unknown", async () => {
+    const s = setup([() => Promise.reject(new Error('Redirect was cancelled'))])
+    const result = await s.client.enroll(target, body, s.hooks)
+    expect(result).toMatchObject({ outcome: 'failed', httpStatus: null, failureReason: expect.stringMatching(/redirect/) })
+  })
+
+  it('signs exactly the normalised URL that it fetches', async () => {
+    const s = setup([ok])
+    await s.client.enroll({ ...target, baseUrl: 'https://API.Example.test:443/x/../' }, body, s.hooks)
+    const [sent] = s.enrollCalls
+    expect(sent?.url).toBe(`${BASE}${ENROLL_PATH}`)
+    const cipher = buildCipher({ method: 'POST', url: `${BASE}${ENROLL_PATH}`, timestamp: sent?.headers.Timestamp as string, nonce: 'nonce1', clientId: target.credentials.clientId, clientSecret: target.credentials.clientSecret })
+    expect(sent?.headers.Signature).toBe(sign(cipher, 'SHA-256'))
+  })
+
+  it('refuses URLs that fail the URL rule, and a stored secret under 8 characters, sending nothing', async () => {
+    for (const bad of [
+      { ...target, baseUrl: 'http://api.example.test' },
+      { ...target, baseUrl: 'https://user:pw@api.example.test' },
+      { ...target, passportUrl: 'https://passport.example.test/?x=1' },
+      { ...target, credentials: { clientId: 'IKIA', clientSecret: 'short' } },
+    ]) {
+      const s = setup([ok])
+      const result = await s.client.enroll(bad, body, s.hooks)
+      expect(result.outcome).toBe('failed')
+      expect(result.failureReason).toMatch(/Nothing was sent/)
+      expect(result.failureReason).not.toContain('pw@')
+      expect(s.tokenCalls).toEqual([])
+      expect(s.enrollCalls).toEqual([])
+    }
+  })
+
+  it('keeps at most 64 KiB of a long answer, marked cut off; the outcome follows the status line', async () => {
+    const s = setup([() => new Response(`{"status":"ENROLLED","pad":"${'y'.repeat(300 * 1024)}"}`, { status: 200 })])
+    const result = await s.client.enroll(target, body, s.hooks)
+    expect(result.outcome).toBe('enrolled')
+    expect(result.responseBody?.startsWith('{"status":"ENROLLED"')).toBe(true)
+    expect(result.responseBody?.endsWith('[answer cut off: only its first 64 KiB were read and kept]')).toBe(true)
+    expect(result.responseBody?.length).toBeLessThan(66 * 1024)
+  })
+
+  it('hides the Basic credentials echoed back without the word Basic', async () => {
+    const basic = Buffer.from(`${target.credentials.clientId}:${target.credentials.clientSecret}`).toString('base64')
+    const s = setup([() => Response.json({ errors: [{ code: 'E99', message: `got ${basic} and ${encodeURIComponent(target.credentials.clientSecret)}` }] }, { status: 400 })])
+    const result = JSON.stringify(await s.client.enroll(target, body, s.hooks))
+    expect(result).not.toContain(basic.replace(/=+$/, ''))
+    expect(result).not.toContain(encodeURIComponent(target.credentials.clientSecret))
+    expect(result).toContain('[hidden]')
   })
 })

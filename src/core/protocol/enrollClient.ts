@@ -1,8 +1,12 @@
-import { STORED_REQUEST_HEADERS, type ApiError } from '../../shared/domain/attempt.ts'
-import { ENROLL_PATH, normaliseBaseUrl } from '../../shared/domain/environments.ts'
+import { pickStoredHeaders, type ApiError } from '../../shared/domain/attempt.ts'
+import { ENROLL_PATH } from '../../shared/domain/environments.ts'
 import { explainHttpStatus } from '../../shared/domain/errorCodes.ts'
+import { MIN_SECRET_LENGTH } from '../../shared/domain/secretRule.ts'
 import { SIGNATURE_METHODS } from '../../shared/domain/signatureMethods.ts'
+import { createValueScrubber } from '../log/redact.ts'
+import { discardBody, isRedirect, MAX_ANSWER_BYTES, readBoundedText, TRUNCATED_MARKER } from './boundedBody.ts'
 import { classifyResponse, classifyTransportError } from './classify.ts'
+import { checkTargetUrls } from './targetUrls.ts'
 import { buildCipher, sign } from './signer.ts'
 import { TokenError } from './tokenCache.ts'
 import type { EnrollBody, EnrollCallResult, EnrollClient, EnrollHooks, EnrollTarget, FetchLike, TokenCache } from './types.ts'
@@ -10,6 +14,9 @@ import type { EnrollBody, EnrollCallResult, EnrollClient, EnrollHooks, EnrollTar
 // One enrollment call: token, signed request, classified answer. Retries exactly once, and only
 // after an HTTP 401 (the request was not processed). Everything else — timeouts above all — is
 // returned as it is: a second enrollment must be the operator's decision.
+// At the boundary: both URLs must pass the URL rule (shared/domain/apiUrl.ts) and the
+// Signature is computed over exactly the normalised URL that is fetched; redirects are never
+// followed; at most MAX_ANSWER_BYTES of an answer are read.
 
 export interface EnrollClientOptions {
   fetch: FetchLike
@@ -21,7 +28,7 @@ export interface EnrollClientOptions {
 }
 
 type Sent =
-  | { kind: 'answer'; status: number; headers: Record<string, string>; body: string; requestMs: number; answeredAt: number }
+  | { kind: 'answer'; status: number; headers: Record<string, string>; body: string; truncated: boolean; requestMs: number; answeredAt: number }
   | { kind: 'transport'; error: unknown; requestMs: number; status: number | null; headers: Record<string, string> | null }
 
 export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
@@ -29,8 +36,7 @@ export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
   const timeoutMs = options.timeoutMs ?? 30_000
 
   async function enroll(target: EnrollTarget, body: EnrollBody, hooks?: EnrollHooks): Promise<EnrollCallResult> {
-    const url = `${normaliseBaseUrl(target.baseUrl)}${ENROLL_PATH}`
-    const { credentials, passportUrl } = target
+    const { credentials } = target
     const requestBody = JSON.stringify({ paymentId: String(body.paymentId), mobilePhoneNumber: String(body.mobilePhoneNumber), transactionRef: String(body.transactionRef) })
     // Everything secret this call touches, scrubbed from anything it returns (defence in depth).
     const secrets = new Set<string>([credentials.clientSecret])
@@ -38,9 +44,19 @@ export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
     if (!(SIGNATURE_METHODS as readonly string[]).includes(target.signatureMethod)) {
       return notSent(`Unsupported signature method "${String(target.signatureMethod)}"; choose SHA1, SHA-256 or SHA-512. Nothing was sent.`, timing)
     }
+    // Settings edited behind the app's back are checked here, where they are used.
+    const urls = checkTargetUrls(target)
+    if (!urls.ok) return notSent(urls.reason, timing)
+    if (credentials.clientSecret.length < MIN_SECRET_LENGTH) {
+      return notSent(`The stored client secret is shorter than ${MIN_SECRET_LENGTH} characters; enter the credentials again in Settings. Nothing was sent.`, timing)
+    }
+    const url = `${urls.baseUrl}${ENROLL_PATH}`
+    // The URL that is signed must be the URL fetch sends: its parser must leave it as it is.
+    if (new URL(url).href !== url) return notSent('The enrollment URL does not survive URL parsing unchanged, so it cannot be signed. Nothing was sent.', timing)
+    const passportUrl = urls.passportUrl
 
     const token = await getToken(passportUrl, credentials, timing)
-    if (!token.ok) return scrub(notSent(token.reason, timing), secrets)
+    if (!token.ok) return scrub(notSent(token.reason, timing), secrets, credentials)
     secrets.add(token.value)
 
     let attempt = await send(url, target, token.value, requestBody, secrets, hooks, timing)
@@ -49,12 +65,12 @@ export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
       const fresh = await getToken(passportUrl, credentials, timing)
       if (!fresh.ok) {
         const first = toResult(attempt.sent, attempt.headers, timing, timeoutMs, url)
-        return scrub({ ...first, failureReason: `The server refused the access token (HTTP 401) and a new one could not be had: ${fresh.reason}` }, secrets)
+        return scrub({ ...first, failureReason: `The server refused the access token (HTTP 401) and a new one could not be had: ${fresh.reason}` }, secrets, credentials)
       }
       secrets.add(fresh.value)
       attempt = await send(url, target, fresh.value, requestBody, secrets, hooks, timing)
     }
-    return scrub(toResult(attempt.sent, attempt.headers, timing, timeoutMs, url), secrets)
+    return scrub(toResult(attempt.sent, attempt.headers, timing, timeoutMs, url), secrets, credentials)
   }
 
   async function getToken(
@@ -99,21 +115,26 @@ export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
       SignatureMethod: target.signatureMethod,
       AuthKeyVersion: '1',
     }
-    const storedHeaders = pickStored(headers)
+    const storedHeaders = pickStoredHeaders(headers)
     hooks?.beforeSend?.({ ...storedHeaders }, url)
 
     const started = now()
     const elapsed = () => Math.max(0, now() - started)
     let response: Response
     try {
-      response = await fetch(url, { method: 'POST', headers, body: requestBody, signal: AbortSignal.timeout(timeoutMs) })
+      response = await fetch(url, { method: 'POST', headers, body: requestBody, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
     } catch (error) {
       return done({ kind: 'transport', error, requestMs: elapsed(), status: null, headers: null })
     }
     const responseHeaders = plainHeaders(response.headers)
+    if (isRedirect(response)) {
+      // Never followed: the answer is the redirect itself (an opaque one has no status: 302 stands for it).
+      discardBody(response)
+      return done({ kind: 'answer', status: response.status || 302, headers: responseHeaders, body: '', truncated: false, requestMs: elapsed(), answeredAt: now() })
+    }
     try {
-      const body = await response.text()
-      return done({ kind: 'answer', status: response.status, headers: responseHeaders, body, requestMs: elapsed(), answeredAt: now() })
+      const { text: body, truncated } = await readBoundedText(response, MAX_ANSWER_BYTES)
+      return done({ kind: 'answer', status: response.status, headers: responseHeaders, body, truncated, requestMs: elapsed(), answeredAt: now() })
     } catch (error) {
       // The status line came but the body was cut off: what the server did is not known.
       return done({ kind: 'transport', error, requestMs: elapsed(), status: response.status, headers: responseHeaders })
@@ -150,14 +171,15 @@ function toResult(
       requestHeaders,
     }
   }
-  const { outcome, errors } = classifyResponse(sent.status, sent.body)
+  // A cut body rarely parses; the outcome then follows the status line (classify.ts).
+  const { outcome, errors, reason } = classifyResponse(sent.status, sent.body)
   return {
     outcome,
     httpStatus: sent.status,
     responseHeaders: sent.headers,
-    responseBody: sent.body,
+    responseBody: sent.truncated ? `${sent.body}${TRUNCATED_MARKER}` : sent.body,
     errors,
-    failureReason: outcome === 'failed' ? explainHttpStatus(sent.status).meaning : null,
+    failureReason: reason ?? (outcome === 'failed' ? explainHttpStatus(sent.status).meaning : null),
     ...timing,
     clockOffsetMs: clockOffset(sent.headers.date, sent.answeredAt),
     requestHeaders,
@@ -178,15 +200,6 @@ function notSent(reason: string, timing: { tokenMs: number | null; requestMs: nu
   }
 }
 
-function pickStored(headers: Record<string, string>): Record<string, string> {
-  const stored: Record<string, string> = {}
-  for (const name of STORED_REQUEST_HEADERS) {
-    const value = headers[name]
-    if (value !== undefined) stored[name] = value
-  }
-  return stored
-}
-
 function plainHeaders(headers: Headers): Record<string, string> {
   const plain: Record<string, string> = {}
   headers.forEach((value, name) => {
@@ -202,10 +215,13 @@ function clockOffset(dateHeader: string | undefined, localMs: number): number | 
   return Number.isNaN(serverMs) ? null : serverMs - localMs
 }
 
-/** Replaces any secret value that found its way into a result (e.g. a proxy echoing headers). */
-function scrub(result: EnrollCallResult, secrets: Set<string>): EnrollCallResult {
-  const values = [...secrets].filter((s) => s !== '')
-  const clean = (text: string) => values.reduce((acc, secret) => acc.split(secret).join('[hidden]'), text)
+/**
+ * Hides every secret value this call touched (client secret, tokens, Signatures, the Basic
+ * credentials) from what it returns, in any encoding a server may echo them in (redact.ts
+ * createValueScrubber) — e.g. a proxy echoing the request headers back.
+ */
+function scrub(result: EnrollCallResult, secrets: Set<string>, credentials: EnrollTarget['credentials']): EnrollCallResult {
+  const clean = createValueScrubber({ values: secrets, basicPairs: [credentials] })
   const cleanRecord = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, clean(v)]))
   const errors: ApiError[] = result.errors.map((e) => ({ code: clean(e.code), message: clean(e.message) }))
   return {

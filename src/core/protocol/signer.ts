@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { SignatureMethod } from '../../shared/domain/signatureMethods.ts'
 
-// The Interswitch request signature (shared/docs/interswitch-api.md, "Signature"):
+// The Interswitch request signature (docs/interswitch-api.md, "Signature"):
 //   cipher    = METHOD & encodeURIComponent(fullUrl) & timestamp & nonce & clientId & clientSecret [& extra…]
 //   Signature = base64(HASH(cipher))
 

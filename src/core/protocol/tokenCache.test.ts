@@ -162,3 +162,33 @@ describe('createTokenCache', () => {
     await expect(html.get(PASSPORT, CREDS)).rejects.toMatchObject({ kind: 'bad-answer' })
   })
 })
+
+describe('createTokenCache at the boundary', () => {
+  it('asks the transport not to follow redirects, and a 3xx gets no token', async () => {
+    const passport = fakePassport(() => new Response('moved', { status: 307, headers: { Location: 'https://elsewhere.example.test/passport/oauth/token' } }))
+    const tokens = createTokenCache({ fetch: passport.fetch, now: clock().now })
+    const error = await tokens.get(PASSPORT, CREDS).catch((e: unknown) => e)
+    expect(passport.calls[0]?.init.redirect).toBe('manual')
+    expect(error).toBeInstanceOf(TokenError)
+    expect((error as TokenError).message).toMatch(/redirect \(HTTP 307\)\. Redirects are never followed/)
+    expect(passport.calls).toHaveLength(1)
+  })
+
+  it("Electron's refusal of a redirect is the same redirect error", async () => {
+    const tokens = createTokenCache({ fetch: () => Promise.reject(new Error('Redirect was cancelled')), now: clock().now })
+    await expect(tokens.get(PASSPORT, CREDS)).rejects.toThrow(/answered with a redirect\. Redirects are never followed/)
+  })
+
+  it('a Passport URL that fails the URL rule is refused before any request', async () => {
+    const passport = fakePassport()
+    const tokens = createTokenCache({ fetch: passport.fetch, now: clock().now })
+    await expect(tokens.get('http://passport.example.test', CREDS)).rejects.toThrow(/Passport URL is refused: Plain http/)
+    expect(passport.calls).toEqual([])
+  })
+
+  it('reads at most 64 KiB of the answer', async () => {
+    const huge = JSON.stringify({ access_token: 'x'.repeat(200 * 1024), expires_in: 3600 })
+    const tokens = createTokenCache({ fetch: async () => new Response(huge), now: clock().now })
+    await expect(tokens.get(PASSPORT, CREDS)).rejects.toThrow(/without a usable access token/)
+  })
+})

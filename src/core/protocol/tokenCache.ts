@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto'
-import { normaliseBaseUrl, TOKEN_PATH } from '../../shared/domain/environments.ts'
+import { checkApiUrl } from '../../shared/domain/apiUrl.ts'
+import { TOKEN_PATH } from '../../shared/domain/environments.ts'
+import { discardBody, isRedirect, MAX_ANSWER_BYTES, readBoundedText } from './boundedBody.ts'
 import { describeTransportError } from './classify.ts'
 import type { Credentials, FetchLike, TokenCache, TokenLease } from './types.ts'
 
 // Passport bearer tokens, cached until shortly before they expire. Concurrent callers for the
 // same client share one fetch. Nothing here ever puts the secret or a token into a message.
+// The token endpoint gets the Basic credentials, so a redirect is never followed (nothing is
+// sent to its Location) and its answer is read up to MAX_ANSWER_BYTES only.
 
-export type TokenErrorKind = 'rejected' | 'unreachable' | 'bad-answer'
+export type TokenErrorKind = 'rejected' | 'unreachable' | 'bad-answer' | 'bad-url'
 
 export class TokenError extends Error {
   override readonly name = 'TokenError'
@@ -44,7 +48,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const inFlight = new Map<string, Promise<Entry>>()
 
   async function get(passportUrl: string, credentials: Credentials): Promise<TokenLease> {
-    const base = normaliseBaseUrl(passportUrl)
+    const base = passportBase(passportUrl)
     const key = cacheKey(base, credentials)
     const cached = cache.get(key)
     if (cached && now() < cached.expiresAtMs) return { token: cached.token, fetchedMs: null }
@@ -76,7 +80,9 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   }
 
   function invalidate(passportUrl: string, clientId: string): void {
-    const prefix = `${normaliseBaseUrl(passportUrl)}\n${clientId}\n`
+    const checked = checkApiUrl(passportUrl)
+    if (!checked.ok) return
+    const prefix = `${checked.url}\n${clientId}\n`
     generations.set(prefix, (generations.get(prefix) ?? 0) + 1)
     for (const key of [...cache.keys()]) if (key.startsWith(prefix)) cache.delete(key)
     // The next get() starts a fresh fetch instead of joining one that began before.
@@ -89,6 +95,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     let text: string
     try {
       response = await fetch(url, {
+        redirect: 'manual',
         method: 'POST',
         headers: {
           Authorization: `Basic ${Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`, 'utf8').toString('base64')}`,
@@ -98,8 +105,14 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         body: 'grant_type=client_credentials',
         signal: AbortSignal.timeout(timeoutMs),
       })
-      text = await response.text()
+      if (isRedirect(response)) {
+        discardBody(response)
+        throw redirected(response.status || undefined)
+      }
+      text = (await readBoundedText(response, MAX_ANSWER_BYTES)).text
     } catch (error) {
+      if (error instanceof TokenError) throw error
+      if (describeTransportError(error).problem === 'redirect') throw redirected(undefined)
       throw unreachable(url, error, timeoutMs)
     }
     if (response.status === 400 || response.status === 401 || response.status === 403) {
@@ -133,8 +146,23 @@ function cacheKey(base: string, credentials: Credentials): string {
   return `${base}\n${credentials.clientId}\n${secretHash}`
 }
 
+/** The Passport base in its normal form; a URL that fails the rule gets no token request at all. */
+function passportBase(passportUrl: string): string {
+  const checked = checkApiUrl(passportUrl)
+  if (!checked.ok) throw new TokenError('bad-url', `The Passport URL is refused: ${checked.reason} Nothing was sent.`)
+  return checked.url
+}
+
 function clientPrefix(key: string): string {
   return key.slice(0, key.lastIndexOf('\n') + 1)
+}
+
+function redirected(httpStatus: number | undefined): TokenError {
+  return new TokenError(
+    'bad-answer',
+    `The token server answered with a redirect${httpStatus ? ` (HTTP ${httpStatus})` : ''}. Redirects are never followed, so the client id and secret were not sent anywhere else. Check the environment’s Passport URL.`,
+    httpStatus,
+  )
 }
 
 function unreachable(url: string, error: unknown, timeoutMs: number): TokenError {

@@ -1,13 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { z } from 'zod'
-import {
-  DEFAULT_ENDPOINTS,
-  ENVIRONMENT_IDS,
-  normaliseBaseUrl,
-  type EnvironmentEndpoints,
-  type EnvironmentId,
-} from '../../shared/domain/environments.ts'
+import { normalApiUrl } from '../../shared/domain/apiUrl.ts'
+import { DEFAULT_ENDPOINTS, ENVIRONMENT_IDS, type EnvironmentEndpoints, type EnvironmentId } from '../../shared/domain/environments.ts'
 
 export type EditableEnvironment = keyof typeof DEFAULT_ENDPOINTS
 
@@ -43,6 +38,9 @@ export interface SettingsStore {
  * Non-secret settings as a small JSON file in the data folder (credentials live in the
  * keychain). Writes go to a temp file and are renamed, so a crash never leaves half a file;
  * a file that cannot be read is kept aside as `.unreadable-<time>` rather than overwritten.
+ * URLs are saved in their normal form (shared/domain/apiUrl.ts); a URL edited into the file by
+ * hand is loaded as it is, never repaired or replaced: the enrollment client refuses to send to
+ * one that fails the rule, and says why.
  */
 export function createSettingsStore(path: string, now: () => number = Date.now): SettingsStore {
   let cached: Settings | undefined
@@ -75,7 +73,7 @@ export function createSettingsStore(path: string, now: () => number = Date.now):
     setEndpoints: (id, endpoints) =>
       save({
         ...read(),
-        endpoints: { ...read().endpoints, [id]: { baseUrl: normaliseBaseUrl(endpoints.baseUrl), passportUrl: normaliseBaseUrl(endpoints.passportUrl) } },
+        endpoints: { ...read().endpoints, [id]: { baseUrl: normalApiUrl(endpoints.baseUrl), passportUrl: normalApiUrl(endpoints.passportUrl) } },
       }),
   }
 }

@@ -4,7 +4,7 @@ import { buildCipher, sign } from '../protocol/signer.ts'
 import type { Credentials, EnrollBody } from '../protocol/types.ts'
 
 // The gateway's checks on an enrollment request, in the order the training server applies
-// them. Each failure carries the documented code (shared/docs/interswitch-api.md).
+// them. Each failure carries the documented code (docs/interswitch-api.md).
 
 export const CLOCK_TOLERANCE_MS = 30 * 60 * 1000
 export const MAX_NONCE_LENGTH = 64

@@ -31,6 +31,8 @@ export interface TrainingServerOptions {
   onRequest?: (request: { method: string; path: string }) => void
   /** Called with every access token issued (the E2E suite checks none leaks into stored data). */
   onTokenIssued?: (token: string) => void
+  /** Called with the Signature header of every enrollment request (the E2E scan looks for each). */
+  onSignatureReceived?: (signature: string) => void
 }
 
 export interface TrainingServer {
@@ -96,6 +98,8 @@ export async function startTrainingServer(options: TrainingServerOptions = {}): 
   }
 
   function handleEnroll(req: IncomingMessage, res: ServerResponse, path: string, rawBody: string): void {
+    const signature = req.headers.signature
+    if (typeof signature === 'string' && signature !== '') options.onSignatureReceived?.(signature)
     const echo = echoFields(rawBody)
     const verdict = checkEnrollmentRequest(
       { headers: req.headers, rawBody, fullUrl: `http://127.0.0.1:${port}${path}` },

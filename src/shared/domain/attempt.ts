@@ -69,3 +69,13 @@ export type AttemptSummary = Pick<
 
 /** Non-secret headers kept in history; anything else is dropped before storing. */
 export const STORED_REQUEST_HEADERS = ['Content-Type', 'Timestamp', 'Nonce', 'SignatureMethod', 'AuthKeyVersion'] as const
+
+/** The STORED_REQUEST_HEADERS found in `headers`; Authorization and Signature are never kept. */
+export function pickStoredHeaders(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const name of STORED_REQUEST_HEADERS) {
+    const value = headers[name]
+    if (value !== undefined) kept[name] = value
+  }
+  return kept
+}

@@ -37,8 +37,3 @@ export const TRAINING_CREDENTIALS = {
 export function isEnvironmentId(value: string): value is EnvironmentId {
   return (ENVIRONMENT_IDS as readonly string[]).includes(value)
 }
-
-/** Strips a trailing slash so that base + path never doubles it. */
-export function normaliseBaseUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '')
-}

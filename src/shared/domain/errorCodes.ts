@@ -1,5 +1,5 @@
 // Plain-language explanations of the codes the API returns in `errors[].code`, taken from
-// shared/docs/interswitch-api.md. Unknown codes are shown as they came, never hidden.
+// docs/interswitch-api.md. Unknown codes are shown as they came, never hidden.
 
 export interface CodeExplanation {
   code: string

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkApiUrl, MAX_API_URL_LENGTH } from '../domain/apiUrl.ts'
 import type { AttemptRecord } from '../domain/attempt.ts'
 import type { AppInfo } from '../domain/appInfo.ts'
 import type { AuditEntry, AuditVerification } from '../domain/audit.ts'
@@ -7,6 +8,7 @@ import { EXPORT_FORMATS, type ExportProgress, type ExportResult } from '../domai
 import type { AttemptDetail, EnrollPrecheck, HistoryPage, StatusStrip } from '../domain/historyViews.ts'
 import { ENVIRONMENT_IDS } from '../domain/environments.ts'
 import { historyFilterSchema, historyPageRequestSchema } from '../domain/historyFilter.ts'
+import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../domain/secretRule.ts'
 import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
 import type { Result } from '../domain/result.ts'
 
@@ -15,11 +17,16 @@ import type { Result } from '../domain/result.ts'
 
 const empty = z.undefined()
 const environmentId = z.enum(ENVIRONMENT_IDS)
+/** An API or Passport base URL: the one rule (shared/domain/apiUrl.ts), answered in its normal form. */
 const httpUrl = z
   .string()
-  .trim()
-  .max(2048)
-  .refine((v) => /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), 'Enter a full http:// or https:// URL.')
+  .max(MAX_API_URL_LENGTH + 64)
+  .transform((value, ctx) => {
+    const checked = checkApiUrl(value)
+    if (checked.ok) return checked.url
+    ctx.addIssue({ code: 'custom', message: checked.reason })
+    return z.NEVER
+  })
 
 export const ipcContract = {
   getAppInfo: { channel: 'app:get-info', request: empty },
@@ -37,7 +44,7 @@ export const ipcContract = {
     request: z.object({
       environment: z.enum(['sandbox', 'production', 'custom']),
       clientId: z.string().trim().min(1, 'Enter the client id.').max(256),
-      clientSecret: z.string().min(1, 'Enter the client secret.').max(1024),
+      clientSecret: z.string().min(1, 'Enter the client secret.').min(MIN_SECRET_LENGTH, SECRET_TOO_SHORT).max(1024),
     }),
   },
   deleteCredentials: { channel: 'credentials:delete', request: z.object({ environment: z.enum(['sandbox', 'production', 'custom']) }) },
