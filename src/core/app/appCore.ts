@@ -1,13 +1,13 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Channel } from '../../shared/domain/attempt.ts'
-import { ENVIRONMENT_IDS, ENVIRONMENT_LABELS, TRAINING_CREDENTIALS, type EnvironmentEndpoints, type EnvironmentId } from '../../shared/domain/environments.ts'
+import { ENVIRONMENT_IDS, ENVIRONMENT_LABELS, TRAINING_CREDENTIALS, type EnvironmentEndpoints } from '../../shared/domain/environments.ts'
 import type { EnvironmentView, EnvironmentsState } from '../../shared/domain/environmentState.ts'
-import { fail } from '../../shared/domain/result.ts'
 import { createAuditTrail } from '../audit/auditTrail.ts'
 import { createCredentialVault, type VaultEnvironment } from '../credentials/credentialVault.ts'
-import { KeychainUnavailableError, type SecretStore } from '../credentials/secretStore.ts'
-import { createEnrollService, type TargetResolution } from '../enroll/enrollService.ts'
+import { createTargetResolver } from '../credentials/resolveTarget.ts'
+import type { SecretStore } from '../credentials/secretStore.ts'
+import { createEnrollService } from '../enroll/enrollService.ts'
 import { createHistoryStore } from '../history/historyStore.ts'
 import type { Logger } from '../log/logger.ts'
 import { createEnrollClient } from '../protocol/enrollClient.ts'
@@ -61,30 +61,15 @@ export function createAppCore(options: AppCoreOptions) {
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   })
 
-  async function resolveTarget(environment: EnvironmentId): Promise<TargetResolution> {
-    if (environment === 'training') {
-      const url = options.trainingUrl()
-      if (!url) return { ok: false, result: fail('internal', 'The training server is not running.') }
-      return { ok: true, target: { baseUrl: url, passportUrl: url, credentials: TRAINING_CREDENTIALS } }
-    }
-    const endpoints = options.endpointOverride ?? settings.read().endpoints[environment]
-    let credentials = options.credentialOverride
-    if (!credentials) {
-      try {
-        credentials = await vault.get(environment)
-      } catch (error) {
-        if (error instanceof KeychainUnavailableError) return { ok: false, result: fail('keychain-unavailable', error.message) }
-        throw error
-      }
-    }
-    if (!credentials) {
-      return {
-        ok: false,
-        result: fail('missing-credentials', `No client id and secret are stored for ${ENVIRONMENT_LABELS[environment]}. Add them in Settings.`),
-      }
-    }
-    return { ok: true, target: { baseUrl: endpoints.baseUrl, passportUrl: endpoints.passportUrl, credentials } }
-  }
+  const targets = createTargetResolver({
+    settings,
+    vault,
+    audit,
+    trainingUrl: options.trainingUrl,
+    credentialOverride: options.credentialOverride,
+    endpointOverride: options.endpointOverride,
+  })
+  const resolveTarget = targets.resolveTarget
 
   const enrollService = createEnrollService({
     history,
@@ -108,8 +93,10 @@ export function createAppCore(options: AppCoreOptions) {
         views.push({ id, label: ENVIRONMENT_LABELS[id], baseUrl: url, passportUrl: url, editable: false, credentials: { stored: true, clientId: TRAINING_CREDENTIALS.clientId } })
         continue
       }
-      const credentials = keychain.available ? await vault.status(id as VaultEnvironment) : { stored: false, clientId: null }
-      views.push({ id, label: ENVIRONMENT_LABELS[id], ...current.endpoints[id], editable: true, credentials })
+      const { credentials, destinationChanged } = keychain.available
+        ? await targets.credentialState(id as VaultEnvironment)
+        : { credentials: { stored: false, clientId: null }, destinationChanged: false }
+      views.push({ id, label: ENVIRONMENT_LABELS[id], ...current.endpoints[id], editable: true, credentials, destinationChanged })
     }
     return { active: current.activeEnvironment, environments: views, keychain }
   }
@@ -121,6 +108,8 @@ export function createAppCore(options: AppCoreOptions) {
     vault,
     enrollService,
     resolveTarget,
+    /** Credentials bound to their destination: state, pending change, confirmation. */
+    destinations: targets,
     environmentsState,
     dataDir: options.dataDir,
     /**

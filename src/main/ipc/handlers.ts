@@ -2,6 +2,7 @@ import { appHandlers } from './appHandlers.ts'
 import { auditHandlers } from './auditHandlers.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 import { credentialHandlers } from './credentialHandlers.ts'
+import { destinationHandlers } from './destinationHandlers.ts'
 import { enrollHandlers } from './enrollHandlers.ts'
 import { environmentHandlers } from './environmentHandlers.ts'
 import { exportHandlers } from './exportHandlers.ts'
@@ -13,6 +14,7 @@ export function createHandlers(ctx: MainContext): HandlerMap {
     ...appHandlers(ctx),
     ...environmentHandlers(ctx),
     ...credentialHandlers(ctx),
+    ...destinationHandlers(ctx),
     ...enrollHandlers(ctx),
     ...historyHandlers(ctx),
     ...exportHandlers(ctx),

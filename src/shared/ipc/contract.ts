@@ -41,6 +41,8 @@ export const ipcContract = {
     }),
   },
   deleteCredentials: { channel: 'credentials:delete', request: z.object({ environment: z.enum(['sandbox', 'production', 'custom']) }) },
+  /** Main asks the operator in a native dialog to confirm an environment's new destination; the window only asks main to ask. */
+  confirmDestination: { channel: 'credentials:confirm-destination', request: z.object({ environment: z.enum(['sandbox', 'production', 'custom']) }) },
 
   enroll: {
     channel: 'enroll:submit',
@@ -99,6 +101,7 @@ export interface IpcResponses {
   updateEnvironment: EnvironmentsState
   setCredentials: EnvironmentsState
   deleteCredentials: EnvironmentsState
+  confirmDestination: { confirmed: boolean; environments: EnvironmentsState }
   enroll: AttemptRecord
   precheckEnroll: EnrollPrecheck
   queryHistory: HistoryPage

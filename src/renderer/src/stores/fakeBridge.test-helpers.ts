@@ -51,6 +51,7 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'updateEnvironment',
     'setCredentials',
     'deleteCredentials',
+    'confirmDestination',
     'enroll',
     'precheckEnroll',
     'queryHistory',
