@@ -17,6 +17,7 @@ import type { Credentials, FetchLike } from '../protocol/types.ts'
 import { createSettingsStore } from '../settings/settingsStore.ts'
 import { APP_MIGRATIONS } from '../storage/migrations.ts'
 import { openDatabase, SCAN_PAGE_CACHE_KIB } from '../storage/openDatabase.ts'
+import { ensurePrivateDir } from '../storage/privateFiles.ts'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -47,6 +48,7 @@ export const SETTINGS_FILE = 'settings.json'
  */
 export function createAppCore(options: AppCoreOptions) {
   const now = options.now ?? Date.now
+  ensurePrivateDir(options.dataDir)
   const db = openDatabase(join(options.dataDir, HISTORY_FILE))
   const history = createHistoryStore(db)
   const audit = createAuditTrail(db, { now, operator: options.operator, machine: options.machine, appVersion: options.appVersion })

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { z } from 'zod'
 import {
@@ -8,6 +8,7 @@ import {
   type EnvironmentEndpoints,
   type EnvironmentId,
 } from '../../shared/domain/environments.ts'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../storage/privateFiles.ts'
 
 export type EditableEnvironment = keyof typeof DEFAULT_ENDPOINTS
 
@@ -59,9 +60,9 @@ export function createSettingsStore(path: string, now: () => number = Date.now):
   }
 
   function save(settings: Settings): Settings {
-    mkdirSync(dirname(path), { recursive: true })
+    ensurePrivateDir(dirname(path))
     const temp = `${path}.${process.pid}.tmp`
-    writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 })
+    writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: PRIVATE_FILE_MODE })
     renameSync(temp, path)
     cached = settings
     return settings
