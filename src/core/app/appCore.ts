@@ -5,6 +5,7 @@ import { ENVIRONMENT_IDS, ENVIRONMENT_LABELS, TRAINING_CREDENTIALS, type Environ
 import type { EnvironmentView, EnvironmentsState } from '../../shared/domain/environmentState.ts'
 import { createAuditTrail } from '../audit/auditTrail.ts'
 import { createCredentialVault, type VaultEnvironment } from '../credentials/credentialVault.ts'
+import { createRetention } from './retention.ts'
 import { createTargetResolver } from '../credentials/resolveTarget.ts'
 import type { SecretStore } from '../credentials/secretStore.ts'
 import { createEnrollService } from '../enroll/enrollService.ts'
@@ -72,6 +73,7 @@ export function createAppCore(options: AppCoreOptions) {
     endpointOverride: options.endpointOverride,
   })
   const resolveTarget = targets.resolveTarget
+  const retention = createRetention({ db, audit, settings, logger: options.logger, now })
 
   const enrollService = createEnrollService({
     history,
@@ -112,6 +114,8 @@ export function createAppCore(options: AppCoreOptions) {
     resolveTarget,
     /** Credentials bound to their destination: state, pending change, confirmation. */
     destinations: targets,
+    /** Retention: purges old attempts (policy in settings, or a date from the CLI). */
+    retention,
     environmentsState,
     dataDir: options.dataDir,
     /**
