@@ -7,6 +7,7 @@ import { enrollHandlers } from './enrollHandlers.ts'
 import { environmentHandlers } from './environmentHandlers.ts'
 import { exportHandlers } from './exportHandlers.ts'
 import { historyHandlers } from './historyHandlers.ts'
+import { retentionHandlers } from './retentionHandlers.ts'
 
 /** Every contract method's handler, one file per domain. */
 export function createHandlers(ctx: MainContext): HandlerMap {
@@ -19,5 +20,6 @@ export function createHandlers(ctx: MainContext): HandlerMap {
     ...historyHandlers(ctx),
     ...exportHandlers(ctx),
     ...auditHandlers(ctx),
+    ...retentionHandlers(ctx),
   }
 }

@@ -8,6 +8,7 @@ import type { AttemptDetail, EnrollPrecheck, HistoryPage, StatusStrip } from '..
 import { ENVIRONMENT_IDS } from '../domain/environments.ts'
 import { historyFilterSchema, historyPageRequestSchema } from '../domain/historyFilter.ts'
 import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
+import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, type RetentionState } from '../domain/retention.ts'
 import type { Result } from '../domain/result.ts'
 
 // The one IPC contract: channel names, request schemas (checked in main on every call) and
@@ -77,6 +78,10 @@ export const ipcContract = {
   cancelExport: { channel: 'export:cancel', request: empty },
   showInFolder: { channel: 'export:show-in-folder', request: z.object({ path: z.string().min(1).max(4096) }) },
 
+  getRetention: { channel: 'settings:get-retention', request: empty },
+  /** Saves the retention and purges what is now older than it (audited). */
+  setRetention: { channel: 'settings:set-retention', request: z.object({ months: z.number().int().min(MIN_RETENTION_MONTHS).max(MAX_RETENTION_MONTHS) }) },
+
   listAudit: {
     channel: 'audit:list',
     request: z.object({ beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).default(100) }),
@@ -111,6 +116,8 @@ export interface IpcResponses {
   exportHistory: ExportResult
   cancelExport: null
   showInFolder: null
+  getRetention: RetentionState
+  setRetention: { retention: RetentionState; purged: number }
   listAudit: AuditEntry[]
   verifyAudit: AuditVerification
 }

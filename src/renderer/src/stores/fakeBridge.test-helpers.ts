@@ -61,6 +61,8 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'exportHistory',
     'cancelExport',
     'showInFolder',
+    'getRetention',
+    'setRetention',
     'listAudit',
     'verifyAudit',
   ] as const) {
