@@ -41,7 +41,7 @@ export function describeAppError(error: AppError, environmentLabel = 'this envir
         ...base,
         title: `${environmentLabel} now points somewhere else`,
         advice:
-          'Nothing was sent. The credentials are used only where they were entered for. If the new address is right, choose “Confirm new destination” and answer the system dialog; otherwise correct the URLs or enter the credentials for that server in Settings.',
+          'The credentials are used only where they were entered for. If the new address is right, choose “Confirm new destination” and answer the system dialog; otherwise correct the URLs or enter the credentials for that server in Settings.',
         settingsLink: true,
       }
     case 'confirmation-required':
