@@ -20,6 +20,9 @@ async function countingServer(): Promise<TrainingServer & { requests: () => numb
   return Object.assign(server, { requests: () => n })
 }
 
+// Several sends, a restart and two servers per scenario: more than the default minute under load.
+test.describe.configure({ timeout: 150_000 })
+
 async function refusedSend(page: Page) {
   await fillEnrollForm(page, { paymentId: plainPaymentId(), phone: '08031234567' })
   await page.getByRole('button', { name: 'Enroll card' }).click()

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createCredentialVault } from '../core/credentials/credentialVault.ts'
 import { createOsSecretStore } from '../core/credentials/secretStore.ts'
 import { startTrainingServer, type TrainingServer } from '../core/simulator/trainingServer.ts'
@@ -12,6 +12,8 @@ import { destinationOf } from '../shared/domain/destination.ts'
 
 // The CLI as a process with keychain credentials bound to one destination, and settings.json
 // changed behind the console's back: nothing may be sent (requests counted on loopback).
+// Each test spawns CLI processes (seconds each on a loaded 2-core machine): generous timeouts.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 })
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
 const CREDS = { clientId: 'IKIACLIBIND00000000000000000000000000001', clientSecret: 'cli-bind-secret-0123456789abcdef' }
 const service = `otp-console-cli-bind-${randomUUID()}`

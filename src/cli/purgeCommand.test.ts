@@ -3,13 +3,15 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { createAppCore } from '../core/app/appCore.ts'
 import { newAttempt } from '../core/history/testFixtures.ts'
 import { silentLogger } from '../core/log/logger.ts'
 
 // `purge --before DATE` as a process on a real data folder: exactly the older rows go, the
 // purge is in the audit trail, and bad dates change nothing.
+// Each test spawns CLI processes (seconds each on a loaded 2-core machine): generous timeouts.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 })
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
 const dataDir = mkdtempSync(join(tmpdir(), 'otp-cli-purge-'))
 const CUT = new Date(2025, 5, 1).getTime() // local midnight, as the CLI reads 2025-06-01

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { SETTINGS_FILE } from '../../core/app/appCore.ts'
 import { createCredentialVault } from '../../core/credentials/credentialVault.ts'
 import { createOsSecretStore } from '../../core/credentials/secretStore.ts'
@@ -16,6 +16,8 @@ import { createSenderCheck } from './dispatch.ts'
 // next enrollment refused before anything is sent (requests counted on loopback servers), and
 // main's own native confirmation — stubbed only at the OS-dialog boundary — deciding.
 const APP = 'http://app.test'
+// Restarts of main against the real keychain: slow on a loaded machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 const creds = { clientId: 'IKIADESTTEST0000000000000000000000000001', clientSecret: 'dest-test-secret-0123456789abcdef' }
 const service = `otp-console-dest-test-${randomUUID()}`
 const dataDir = mkdtempSync(join(tmpdir(), 'otp-dest-'))
