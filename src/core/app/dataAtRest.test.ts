@@ -83,13 +83,14 @@ describe.runIf(process.platform !== 'win32')('data at rest', () => {
     expect(mode(join(dataDir, HISTORY_FILE))).toBe(0o600)
   })
 
-  it.each(['csv', 'jsonl'] as const)('an export (%s) is written 0600', async (format) => {
+  it.each(['csv', 'jsonl', 'bundle'] as const)('an export (%s) is written 0600', async (format) => {
     const dataDir = join(root, `export-${format}`)
     const core = openCore(dataDir)
     try {
       core.history.begin(newAttempt())
       const outPath = join(root, `export.${format}`)
-      await exportHistory({ records: core.history.iterate({}), format, outPath, fullPhone: false })
+      const bundle = { logDir: join(dataDir, 'logs'), about: {} }
+      await exportHistory({ records: core.history.iterate({}), format, outPath, fullPhone: false, ...(format === 'bundle' ? { bundle } : {}) })
       expect(mode(outPath)).toBe(0o600)
     } finally {
       core.close()

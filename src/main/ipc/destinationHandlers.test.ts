@@ -111,6 +111,17 @@ describe('credentials bound to their destination (main side)', () => {
     expect(requests.elsewhere).toBeGreaterThan(before.elsewhere) // the token request went to the confirmed Passport
   })
 
+  it('URLs changed in Settings: refused until the credentials are entered again, which binds them there', async () => {
+    await call('updateEnvironment', { id: 'custom', baseUrl: elsewhere.url, passportUrl: elsewhere.url })
+    const before = { ...requests }
+    expect(await enroll('4440005')).toMatchObject({ ok: false, error: { code: 'destination-changed' } })
+    expect(requests).toEqual(before)
+    await call('setCredentials', { environment: 'custom', ...creds })
+    expect(await enroll('4440006')).toMatchObject({ ok: true, value: { outcome: 'enrolled' } })
+    expect(requests.elsewhere).toBeGreaterThan(before.elsewhere)
+    expect(requests.api).toBe(before.api)
+  })
+
   it('with nothing to confirm, no dialog is shown', async () => {
     const shown = dialog.shown.length
     expect(await call('confirmDestination', { environment: 'custom' })).toMatchObject({ ok: true, value: { confirmed: false } })
