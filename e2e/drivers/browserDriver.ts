@@ -43,6 +43,8 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
   })
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
   let nextSavePath: string | undefined
+  let nextConfirmation: boolean | undefined
+  const confirmations: string[] = []
   const page: Page = await context.newPage()
   const revealed: string[] = []
 
@@ -54,6 +56,13 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
     },
     showInFolder: (path) => void revealed.push(path),
     openFolder: async () => {},
+    // The OS dialog itself: answers what the spec chose, or Cancel (its default button).
+    async confirm({ message }) {
+      confirmations.push(message)
+      const answer = nextConfirmation ?? false
+      nextConfirmation = undefined
+      return answer
+    },
   }
 
   async function start(): Promise<MainRuntime> {
@@ -86,6 +95,12 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
     },
     async answerSaveDialog(path) {
       nextSavePath = path
+    },
+    async answerConfirmation(accept) {
+      nextConfirmation = accept
+    },
+    async confirmationsShown() {
+      return [...confirmations]
     },
     async close() {
       await browser.close()

@@ -58,6 +58,22 @@ export async function launchElectron(options: LaunchOptions): Promise<AppHandle>
         }) as typeof dialog.showSaveDialog
       }, path)
     },
+    async answerConfirmation(accept) {
+      // Replace only the OS dialog; main's confirm() behind it is the app's own code.
+      await app.evaluate(({ dialog }, confirm) => {
+        const original = dialog.showMessageBox
+        dialog.showMessageBox = (async (...args: unknown[]) => {
+          dialog.showMessageBox = original
+          const options = (args.length > 1 ? args[1] : args[0]) as { message: string; buttons: string[] }
+          const shown = ((globalThis as Record<string, unknown>).__otpConfirmations ??= []) as string[]
+          shown.push(options.message)
+          return { response: confirm ? 1 : 0, checkboxChecked: false }
+        }) as typeof dialog.showMessageBox
+      }, accept)
+    },
+    async confirmationsShown() {
+      return app.evaluate(() => [...(((globalThis as Record<string, unknown>).__otpConfirmations ?? []) as string[])])
+    },
     async close() {
       await app.close()
     },

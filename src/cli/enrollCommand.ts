@@ -75,7 +75,12 @@ export async function enrollCommand(argv: string[], out: Output): Promise<number
     })
     if (!result.ok) {
       const { error } = result
-      const hint = error.code === 'confirmation-required' && opened.environment === 'production' ? ' Pass --confirm-production with the payment id again.' : ''
+      const hint =
+        error.code === 'confirmation-required' && opened.environment === 'production'
+          ? ' Pass --confirm-production with the payment id again.'
+          : error.code === 'destination-changed'
+            ? " Confirm the new destination in the console's Settings, enter the credentials again, or give OTP_CLIENT_ID and OTP_CLIENT_SECRET for this call."
+            : ''
       out.error({ outcome: 'not-sent', error }, [`Not sent: ${error.message}${hint}`, ...Object.entries(error.fields ?? {}).map(([field, message]) => `  ${field}: ${message}`)])
       return EXIT.usage
     }

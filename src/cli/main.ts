@@ -4,6 +4,7 @@ import { ENROLL_USAGE, enrollCommand } from './enrollCommand.ts'
 import { EXPORT_USAGE, exportCommand } from './exportCommand.ts'
 import { HISTORY_USAGE, historyCommand } from './historyCommand.ts'
 import { Output } from './output.ts'
+import { PURGE_USAGE, purgeCommand } from './purgeCommand.ts'
 
 // The CLI runs on the same core as the console, straight from source with Node 24's type
 // stripping: no build and no Electron binary needed.
@@ -14,6 +15,7 @@ const USAGE = `OTP Enrollment Console — command line
   ${HISTORY_USAGE}
   ${EXPORT_USAGE}
   ${AUDIT_USAGE}
+  ${PURGE_USAGE}
 
 Exit codes: 0 enrolled / ok, 1 rejected by the API (audit: chain broken), 2 bad input or usage,
 3 transport failure or unknown outcome.
@@ -25,6 +27,7 @@ const commands: Record<string, (argv: string[], out: Output) => Promise<number>>
   history: historyCommand,
   export: exportCommand,
   audit: auditCommand,
+  purge: purgeCommand,
 }
 
 export async function runCli(argv: string[], out: Output): Promise<number> {

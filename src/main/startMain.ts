@@ -61,6 +61,8 @@ export async function startMain(options: StartMainOptions): Promise<MainRuntime>
     channel: 'console',
     trainingUrl: () => training.url,
   })
+  // Retention: attempts older than the setting are purged now and daily (audited).
+  const stopRetention = core.retention.schedule()
   const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url }
   logger.info('main.started', { version: appInfo.version, training: training.url })
   return {
@@ -68,6 +70,7 @@ export async function startMain(options: StartMainOptions): Promise<MainRuntime>
     context,
     trainingUrl: training.url,
     async close() {
+      stopRetention()
       await training.close()
       core.close()
       await logger.close()

@@ -1,13 +1,14 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Channel } from '../../shared/domain/attempt.ts'
-import { ENVIRONMENT_IDS, ENVIRONMENT_LABELS, TRAINING_CREDENTIALS, type EnvironmentEndpoints, type EnvironmentId } from '../../shared/domain/environments.ts'
+import { ENVIRONMENT_IDS, ENVIRONMENT_LABELS, TRAINING_CREDENTIALS, type EnvironmentEndpoints } from '../../shared/domain/environments.ts'
 import type { EnvironmentView, EnvironmentsState } from '../../shared/domain/environmentState.ts'
-import { fail } from '../../shared/domain/result.ts'
 import { createAuditTrail } from '../audit/auditTrail.ts'
 import { createCredentialVault, type VaultEnvironment } from '../credentials/credentialVault.ts'
-import { KeychainUnavailableError, type SecretStore } from '../credentials/secretStore.ts'
-import { createEnrollService, type TargetResolution } from '../enroll/enrollService.ts'
+import { createRetention } from './retention.ts'
+import { createTargetResolver } from '../credentials/resolveTarget.ts'
+import type { SecretStore } from '../credentials/secretStore.ts'
+import { createEnrollService } from '../enroll/enrollService.ts'
 import { createHistoryStore } from '../history/historyStore.ts'
 import type { Logger } from '../log/logger.ts'
 import { createEnrollClient } from '../protocol/enrollClient.ts'
@@ -17,6 +18,7 @@ import type { Credentials, FetchLike } from '../protocol/types.ts'
 import { createSettingsStore } from '../settings/settingsStore.ts'
 import { APP_MIGRATIONS } from '../storage/migrations.ts'
 import { openDatabase, SCAN_PAGE_CACHE_KIB } from '../storage/openDatabase.ts'
+import { ensurePrivateDir } from '../storage/privateFiles.ts'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -47,6 +49,7 @@ export const SETTINGS_FILE = 'settings.json'
  */
 export function createAppCore(options: AppCoreOptions) {
   const now = options.now ?? Date.now
+  ensurePrivateDir(options.dataDir)
   const db = openDatabase(join(options.dataDir, HISTORY_FILE))
   const history = createHistoryStore(db)
   const audit = createAuditTrail(db, { now, operator: options.operator, machine: options.machine, appVersion: options.appVersion })
@@ -61,30 +64,16 @@ export function createAppCore(options: AppCoreOptions) {
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   })
 
-  async function resolveTarget(environment: EnvironmentId): Promise<TargetResolution> {
-    if (environment === 'training') {
-      const url = options.trainingUrl()
-      if (!url) return { ok: false, result: fail('internal', 'The training server is not running.') }
-      return { ok: true, target: { baseUrl: url, passportUrl: url, credentials: TRAINING_CREDENTIALS } }
-    }
-    const endpoints = options.endpointOverride ?? settings.read().endpoints[environment]
-    let credentials = options.credentialOverride
-    if (!credentials) {
-      try {
-        credentials = await vault.get(environment)
-      } catch (error) {
-        if (error instanceof KeychainUnavailableError) return { ok: false, result: fail('keychain-unavailable', error.message) }
-        throw error
-      }
-    }
-    if (!credentials) {
-      return {
-        ok: false,
-        result: fail('missing-credentials', `No client id and secret are stored for ${ENVIRONMENT_LABELS[environment]}. Add them in Settings.`),
-      }
-    }
-    return { ok: true, target: { baseUrl: endpoints.baseUrl, passportUrl: endpoints.passportUrl, credentials } }
-  }
+  const targets = createTargetResolver({
+    settings,
+    vault,
+    audit,
+    trainingUrl: options.trainingUrl,
+    credentialOverride: options.credentialOverride,
+    endpointOverride: options.endpointOverride,
+  })
+  const resolveTarget = targets.resolveTarget
+  const retention = createRetention({ db, audit, settings, logger: options.logger, now })
 
   const enrollService = createEnrollService({
     history,
@@ -108,8 +97,10 @@ export function createAppCore(options: AppCoreOptions) {
         views.push({ id, label: ENVIRONMENT_LABELS[id], baseUrl: url, passportUrl: url, editable: false, credentials: { stored: true, clientId: TRAINING_CREDENTIALS.clientId } })
         continue
       }
-      const credentials = keychain.available ? await vault.status(id as VaultEnvironment) : { stored: false, clientId: null }
-      views.push({ id, label: ENVIRONMENT_LABELS[id], ...current.endpoints[id], editable: true, credentials })
+      const { credentials, destinationChanged } = keychain.available
+        ? await targets.credentialState(id as VaultEnvironment)
+        : { credentials: { stored: false, clientId: null }, destinationChanged: false }
+      views.push({ id, label: ENVIRONMENT_LABELS[id], ...current.endpoints[id], editable: true, credentials, destinationChanged })
     }
     return { active: current.activeEnvironment, environments: views, keychain }
   }
@@ -121,6 +112,10 @@ export function createAppCore(options: AppCoreOptions) {
     vault,
     enrollService,
     resolveTarget,
+    /** Credentials bound to their destination: state, pending change, confirmation. */
+    destinations: targets,
+    /** Retention: purges old attempts (policy in settings, or a date from the CLI). */
+    retention,
     environmentsState,
     dataDir: options.dataDir,
     /**

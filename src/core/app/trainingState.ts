@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenFiles } from '../storage/privateFiles.ts'
 
 /**
  * The training server's memory of enrolled payment ids, kept in the data folder so that a
@@ -21,9 +22,10 @@ export function createFileEnrolledStore(path: string) {
     add(id: string) {
       const ids = read()
       ids.add(id)
-      mkdirSync(dirname(path), { recursive: true })
-      writeFileSync(`${path}.tmp`, JSON.stringify([...ids]))
+      ensurePrivateDir(dirname(path))
+      writeFileSync(`${path}.tmp`, JSON.stringify([...ids]), { mode: PRIVATE_FILE_MODE })
       renameSync(`${path}.tmp`, path)
+      tightenFiles(path) // a .tmp left wider by an older version keeps its mode through writeFile
     },
   }
 }

@@ -8,6 +8,12 @@ export type AuditAction =
   | 'settings.update'
   | 'environment.switch'
   | 'export'
+  // Credentials bound to their destination (src/core/credentials/resolveTarget.ts)
+  | 'credentials.bind'
+  | 'credentials.destination-refused'
+  | 'credentials.destination-confirm'
+  // Retention (src/core/history/historyPurge.ts)
+  | 'history.purge'
 
 export interface AuditInput {
   action: AuditAction

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Destination } from '../../shared/domain/destination.ts'
 import type { EnvironmentId } from '../../shared/domain/environments.ts'
 import type { CredentialStatus } from '../../shared/domain/environmentState.ts'
 import type { Credentials } from '../protocol/types.ts'
@@ -6,17 +7,34 @@ import { KeychainUnavailableError, type SecretStore } from './secretStore.ts'
 
 export type VaultEnvironment = Exclude<EnvironmentId, 'training'>
 
-const storedSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) })
+// apiOrigin/passportOrigin: the destination the credentials were entered for. Items written
+// before credentials were bound have neither (resolveTarget.ts binds them on first use).
+const storedSchema = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  apiOrigin: z.string().min(1).optional(),
+  passportOrigin: z.string().min(1).optional(),
+})
+
+export interface StoredCredentials {
+  credentials: Credentials
+  /** null for an item stored before credentials were bound to a destination. */
+  boundTo: Destination | null
+}
 
 /**
- * Client id and secret per environment, kept together as one keychain item so they can never
- * drift apart. Only `status` leaves the main process; `get` is for signing requests.
+ * Client id and secret per environment, with the destination they are bound to, kept
+ * together as one keychain item so they can never drift apart. Only `status` leaves the main
+ * process; `get`/`read` are for signing requests.
  */
 export interface CredentialVault {
   status(environment: VaultEnvironment): Promise<CredentialStatus>
   get(environment: VaultEnvironment): Promise<Credentials | undefined>
-  /** Returns whether an existing item was replaced. */
-  set(environment: VaultEnvironment, credentials: Credentials): Promise<'set' | 'replaced'>
+  read(environment: VaultEnvironment): Promise<StoredCredentials | undefined>
+  /** Stores credentials bound to `boundTo`; returns whether an existing item was replaced. */
+  set(environment: VaultEnvironment, credentials: Credentials, boundTo: Destination): Promise<'set' | 'replaced'>
+  /** Binds the stored credentials to another destination; false when none are stored. */
+  bind(environment: VaultEnvironment, boundTo: Destination): Promise<boolean>
   delete(environment: VaultEnvironment): Promise<boolean>
   /** Checks that the keychain answers at all. */
   probe(): Promise<{ available: true } | { available: false; message: string }>
@@ -25,7 +43,7 @@ export interface CredentialVault {
 export function createCredentialVault(store: SecretStore): CredentialVault {
   const account = (environment: VaultEnvironment) => `credentials:${environment}`
 
-  async function get(environment: VaultEnvironment): Promise<Credentials | undefined> {
+  async function read(environment: VaultEnvironment): Promise<StoredCredentials | undefined> {
     const raw = await store.get(account(environment))
     if (raw === undefined) return undefined
     let parsed: unknown
@@ -35,19 +53,34 @@ export function createCredentialVault(store: SecretStore): CredentialVault {
       return undefined // an item we did not write; treated as absent, replaced on next set
     }
     const result = storedSchema.safeParse(parsed)
-    return result.success ? result.data : undefined
+    if (!result.success) return undefined
+    const { clientId, clientSecret, apiOrigin, passportOrigin } = result.data
+    return { credentials: { clientId, clientSecret }, boundTo: apiOrigin && passportOrigin ? { apiOrigin, passportOrigin } : null }
   }
+
+  const write = (environment: VaultEnvironment, credentials: Credentials, boundTo: Destination) =>
+    store.set(
+      account(environment),
+      JSON.stringify({ clientId: credentials.clientId.trim(), clientSecret: credentials.clientSecret, apiOrigin: boundTo.apiOrigin, passportOrigin: boundTo.passportOrigin }),
+    )
 
   return {
     async status(environment) {
-      const credentials = await get(environment)
-      return { stored: credentials !== undefined, clientId: credentials?.clientId ?? null }
+      const stored = await read(environment)
+      return { stored: stored !== undefined, clientId: stored?.credentials.clientId ?? null, boundTo: stored?.boundTo ?? null }
     },
-    get,
-    async set(environment, credentials) {
+    get: async (environment) => (await read(environment))?.credentials,
+    read,
+    async set(environment, credentials, boundTo) {
       const existed = (await store.get(account(environment))) !== undefined
-      await store.set(account(environment), JSON.stringify({ clientId: credentials.clientId.trim(), clientSecret: credentials.clientSecret }))
+      await write(environment, credentials, boundTo)
       return existed ? 'replaced' : 'set'
+    },
+    async bind(environment, boundTo) {
+      const stored = await read(environment)
+      if (!stored) return false
+      await write(environment, stored.credentials, boundTo)
+      return true
     },
     delete: (environment) => store.delete(account(environment)),
     async probe() {

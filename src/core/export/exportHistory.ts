@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path'
 import type { Writable } from 'node:stream'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { isExportFormat, type ExportFormat, type ExportProgress } from '../../shared/domain/export.ts'
+import { PRIVATE_FILE_MODE } from '../storage/privateFiles.ts'
 import { createBackgroundSync } from './backgroundSync.ts'
 import { type BundleOptions, writeBundle } from './bundleExport.ts'
 import { createCsvEncoder } from './csvExport.ts'
@@ -142,7 +143,8 @@ export async function exportHistory(options: ExportHistoryOptions): Promise<Expo
 
   const total = options.total ?? (Array.isArray(records) ? records.length : 0)
   const tempPath = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString('hex')}.part`)
-  const out = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 4 * 1024 * 1024, flush: true })
+  // 0600 like every file the app writes; the rename keeps it.
+  const out = createWriteStream(tempPath, { flags: 'wx', mode: PRIVATE_FILE_MODE, highWaterMark: 4 * 1024 * 1024, flush: true })
   // Errors are picked up through write()/waitClosed(); this keeps an early one from crashing the process.
   out.on('error', () => {})
 

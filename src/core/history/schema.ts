@@ -55,9 +55,10 @@ import type { DatabaseSync } from 'node:sqlite'
  *   Contentless and detail=none (rowids only, ~45 MB; ~150 MB with positions): a search asks
  *   for rows holding all of a few of its rarest trigrams (trigramPicker.ts), a superset, and
  *   every query re-checks the exact rule with instr() on the row. Searches under 3 characters
- *   have no trigram and use that row check alone (see searchText.ts). Attempts are never
- *   deleted, so the table needs no delete support (which would cost a 10 MB size table); a
- *   future retention policy would rebuild it.
+ *   have no trigram and use that row check alone (see searchText.ts). Attempts are deleted
+ *   only by the retention purge (historyPurge.ts), which removes each row from the index
+ *   with FTS5's 'delete' command and the text it was indexed with, so the table needs no
+ *   contentless_delete support (which would cost a 10 MB size table).
  */
 export function createHistorySchema(db: DatabaseSync): void {
   db.exec(`

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { pino } from 'pino'
 import { createStream, type RotatingFileStream } from 'rotating-file-stream'
+import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE, tightenFiles } from '../storage/privateFiles.ts'
 import type { Logger } from './logger.ts'
 import { redact, redactString } from './redact.ts'
 
@@ -73,12 +74,17 @@ const RESERVED = new Set(['level', 'time', 'msg', 'pid', 'hostname'])
 export function createDiagnosticLog(options: DiagnosticLogOptions): DiagnosticLog {
   const { dir, fileName = DEFAULT_LOG_FILE, maxSize = '10M', maxFiles = 10, interval = '1d', level = 'info', fullPhone = false } = options
   const now = options.now ?? Date.now
-  mkdirSync(dir, { recursive: true })
+  // The folder 0700 and every file 0600: the stream opens its files with `mode`; its list of
+  // rotated files (`<fileName>.txt`, written with fs.writeFile) is created 0600 beforehand,
+  // as writeFile keeps the mode of an existing file.
+  ensurePrivateDir(dir)
+  ensurePrivateFile(join(dir, `${fileName}.txt`))
+  tightenFiles(join(dir, fileName))
 
   const stream: RotatingFileStream = createStream((time: number | Date | null, index?: number) => {
     if (time === null || time === undefined) return fileName
     return rotatedLogName(fileName, typeof time === 'number' ? new Date(time) : time, index ?? 1)
-  }, { path: dir, size: maxSize, interval, maxFiles })
+  }, { path: dir, size: maxSize, interval, maxFiles, mode: PRIVATE_FILE_MODE })
 
   let lastError: Error | null = null
   let closed = false

@@ -1,14 +1,18 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { z } from 'zod'
 import { normalApiUrl } from '../../shared/domain/apiUrl.ts'
 import { DEFAULT_ENDPOINTS, ENVIRONMENT_IDS, type EnvironmentEndpoints, type EnvironmentId } from '../../shared/domain/environments.ts'
+import { DEFAULT_RETENTION_MONTHS, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS } from '../../shared/domain/retention.ts'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../storage/privateFiles.ts'
 
 export type EditableEnvironment = keyof typeof DEFAULT_ENDPOINTS
 
 export interface Settings {
   activeEnvironment: EnvironmentId
   endpoints: Record<EditableEnvironment, EnvironmentEndpoints>
+  /** Attempts older than this many months are purged (src/core/app/retention.ts). */
+  retentionMonths: number
 }
 
 const endpointsSchema = z.object({ baseUrl: z.string().min(1), passportUrl: z.string().min(1) })
@@ -22,16 +26,18 @@ const fileSchema = z.object({
     })
     .partial()
     .catch({}),
+  retentionMonths: z.number().int().min(MIN_RETENTION_MONTHS).max(MAX_RETENTION_MONTHS).catch(DEFAULT_RETENTION_MONTHS).default(DEFAULT_RETENTION_MONTHS),
 })
 
 export function defaultSettings(): Settings {
-  return { activeEnvironment: 'training', endpoints: structuredClone(DEFAULT_ENDPOINTS) }
+  return { activeEnvironment: 'training', endpoints: structuredClone(DEFAULT_ENDPOINTS), retentionMonths: DEFAULT_RETENTION_MONTHS }
 }
 
 export interface SettingsStore {
   read(): Settings
   setActive(id: EnvironmentId): Settings
   setEndpoints(id: EditableEnvironment, endpoints: EnvironmentEndpoints): Settings
+  setRetentionMonths(months: number): Settings
 }
 
 /**
@@ -49,7 +55,7 @@ export function createSettingsStore(path: string, now: () => number = Date.now):
     if (!existsSync(path)) return defaultSettings()
     try {
       const parsed = fileSchema.parse(JSON.parse(readFileSync(path, 'utf8')))
-      return { activeEnvironment: parsed.activeEnvironment, endpoints: { ...DEFAULT_ENDPOINTS, ...parsed.endpoints } }
+      return { activeEnvironment: parsed.activeEnvironment, endpoints: { ...DEFAULT_ENDPOINTS, ...parsed.endpoints }, retentionMonths: parsed.retentionMonths }
     } catch {
       renameSync(path, `${path}.unreadable-${now()}`)
       return defaultSettings()
@@ -57,9 +63,9 @@ export function createSettingsStore(path: string, now: () => number = Date.now):
   }
 
   function save(settings: Settings): Settings {
-    mkdirSync(dirname(path), { recursive: true })
+    ensurePrivateDir(dirname(path))
     const temp = `${path}.${process.pid}.tmp`
-    writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 })
+    writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: PRIVATE_FILE_MODE })
     renameSync(temp, path)
     cached = settings
     return settings
@@ -70,6 +76,12 @@ export function createSettingsStore(path: string, now: () => number = Date.now):
   return {
     read,
     setActive: (id) => save({ ...read(), activeEnvironment: id }),
+    setRetentionMonths(months) {
+      if (!Number.isInteger(months) || months < MIN_RETENTION_MONTHS || months > MAX_RETENTION_MONTHS) {
+        throw new RangeError(`Retention must be ${MIN_RETENTION_MONTHS} to ${MAX_RETENTION_MONTHS} months, not ${months}.`)
+      }
+      return save({ ...read(), retentionMonths: months })
+    },
     setEndpoints: (id, endpoints) =>
       save({
         ...read(),

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { APP_MIGRATIONS, runMigrations, type Migration } from './migrations.ts'
+import { ensurePrivateDir, ensurePrivateFile, tightenFiles } from './privateFiles.ts'
 
 /** How long a writer waits for another process (console vs CLI) to release the file. */
 export const BUSY_TIMEOUT_MS = 5000
@@ -29,7 +29,11 @@ export interface OpenDatabaseOptions {
 export function openDatabase(path: string, migrations: readonly Migration[] = APP_MIGRATIONS, options: OpenDatabaseOptions = {}): DatabaseSync {
   const pageCacheKiB = options.pageCacheKiB ?? APP_PAGE_CACHE_KIB
   if (!Number.isInteger(pageCacheKiB) || pageCacheKiB < 64) throw new RangeError(`A page cache needs at least 64 KiB, not ${pageCacheKiB}.`)
-  mkdirSync(dirname(path), { recursive: true })
+  ensurePrivateDir(dirname(path))
+  // Created 0600 before SQLite opens it: SQLite gives the WAL and SHM files the database
+  // file's mode whatever the umask. Files left wider by an older version are tightened.
+  ensurePrivateFile(path)
+  tightenFiles(`${path}-wal`, `${path}-shm`, `${path}-journal`)
   const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS })
   try {
     db.exec(`

@@ -14,5 +14,12 @@ export function electronHost(window: () => BrowserWindow | undefined): HostPlatf
       const error = await shell.openPath(path)
       if (error) throw new Error(error)
     },
+    async confirm({ title, message, detail, confirmLabel, cancelLabel }) {
+      // Cancel first and the default: Enter or Escape never confirms.
+      const options = { type: 'warning' as const, title, message, detail, buttons: [cancelLabel, confirmLabel], defaultId: 0, cancelId: 0, noLink: true }
+      const main = window()
+      const { response } = main ? await dialog.showMessageBox(main, options) : await dialog.showMessageBox(options)
+      return response === 1
+    },
   }
 }

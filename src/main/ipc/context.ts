@@ -10,6 +10,11 @@ export interface HostPlatform {
   chooseSavePath(options: { defaultName: string; filterName: string; extensions: string[] }): Promise<string | undefined>
   showInFolder(path: string): void
   openFolder(path: string): Promise<void>
+  /**
+   * A native confirmation shown by main (the window cannot answer it for itself); true only
+   * when the operator chose `confirmLabel`. Cancel is the default button.
+   */
+  confirm(options: { title: string; message: string; detail: string; confirmLabel: string; cancelLabel: string }): Promise<boolean>
 }
 
 export interface MainContext {

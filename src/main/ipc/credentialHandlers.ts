@@ -1,4 +1,5 @@
 import { KeychainUnavailableError } from '../../core/credentials/secretStore.ts'
+import { destinationOf } from '../../shared/domain/destination.ts'
 import { ENVIRONMENT_LABELS } from '../../shared/domain/environments.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
@@ -18,12 +19,14 @@ export function credentialHandlers(ctx: MainContext): Pick<HandlerMap, 'setCrede
   return {
     setCredentials: ({ environment, clientId, clientSecret }) =>
       keychain(async () => {
-        const how = await core.vault.set(environment, { clientId, clientSecret })
+        // Bound to the destination the environment points to now (see resolveTarget.ts).
+        const boundTo = destinationOf(core.settings.read().endpoints[environment])
+        const how = await core.vault.set(environment, { clientId, clientSecret }, boundTo)
         // The audit names the client id, never the secret.
         core.audit.record({
           action: how === 'replaced' ? 'credentials.replace' : 'credentials.set',
           summary: `${how === 'replaced' ? 'Replaced' : 'Stored'} credentials for ${ENVIRONMENT_LABELS[environment]} (client id ${clientId.trim()})`,
-          details: { environment, clientId: clientId.trim() },
+          details: { environment, clientId: clientId.trim(), boundTo },
         })
         ctx.logger.info('credentials.' + how, { environment })
         return ok(await core.environmentsState())

@@ -2,10 +2,12 @@ import { appHandlers } from './appHandlers.ts'
 import { auditHandlers } from './auditHandlers.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 import { credentialHandlers } from './credentialHandlers.ts'
+import { destinationHandlers } from './destinationHandlers.ts'
 import { enrollHandlers } from './enrollHandlers.ts'
 import { environmentHandlers } from './environmentHandlers.ts'
 import { exportHandlers } from './exportHandlers.ts'
 import { historyHandlers } from './historyHandlers.ts'
+import { retentionHandlers } from './retentionHandlers.ts'
 
 /** Every contract method's handler, one file per domain. */
 export function createHandlers(ctx: MainContext): HandlerMap {
@@ -13,9 +15,11 @@ export function createHandlers(ctx: MainContext): HandlerMap {
     ...appHandlers(ctx),
     ...environmentHandlers(ctx),
     ...credentialHandlers(ctx),
+    ...destinationHandlers(ctx),
     ...enrollHandlers(ctx),
     ...historyHandlers(ctx),
     ...exportHandlers(ctx),
     ...auditHandlers(ctx),
+    ...retentionHandlers(ctx),
   }
 }

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'forbidden', // call from a frame that is not the app's own
   'keychain-unavailable', // no OS keychain (Secret Service, Keychain, Credential Manager)
   'missing-credentials', // no client id/secret stored for the environment
+  'destination-changed', // the environment's URLs no longer match the origins its credentials were entered for
   'confirmation-required', // Production send or risky retry without the deliberate confirmation
   'busy', // an enrollment is already in flight
   'not-found',

@@ -10,6 +10,7 @@ import { ENVIRONMENT_IDS } from '../domain/environments.ts'
 import { historyFilterSchema, historyPageRequestSchema } from '../domain/historyFilter.ts'
 import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../domain/secretRule.ts'
 import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
+import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, type RetentionState } from '../domain/retention.ts'
 import type { Result } from '../domain/result.ts'
 
 // The one IPC contract: channel names, request schemas (checked in main on every call) and
@@ -48,6 +49,8 @@ export const ipcContract = {
     }),
   },
   deleteCredentials: { channel: 'credentials:delete', request: z.object({ environment: z.enum(['sandbox', 'production', 'custom']) }) },
+  /** Main asks the operator in a native dialog to confirm an environment's new destination; the window only asks main to ask. */
+  confirmDestination: { channel: 'credentials:confirm-destination', request: z.object({ environment: z.enum(['sandbox', 'production', 'custom']) }) },
 
   enroll: {
     channel: 'enroll:submit',
@@ -82,6 +85,10 @@ export const ipcContract = {
   cancelExport: { channel: 'export:cancel', request: empty },
   showInFolder: { channel: 'export:show-in-folder', request: z.object({ path: z.string().min(1).max(4096) }) },
 
+  getRetention: { channel: 'settings:get-retention', request: empty },
+  /** Saves the retention and purges what is now older than it (audited). */
+  setRetention: { channel: 'settings:set-retention', request: z.object({ months: z.number().int().min(MIN_RETENTION_MONTHS).max(MAX_RETENTION_MONTHS) }) },
+
   listAudit: {
     channel: 'audit:list',
     request: z.object({ beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).default(100) }),
@@ -106,6 +113,7 @@ export interface IpcResponses {
   updateEnvironment: EnvironmentsState
   setCredentials: EnvironmentsState
   deleteCredentials: EnvironmentsState
+  confirmDestination: { confirmed: boolean; environments: EnvironmentsState }
   enroll: AttemptRecord
   precheckEnroll: EnrollPrecheck
   queryHistory: HistoryPage
@@ -115,6 +123,8 @@ export interface IpcResponses {
   exportHistory: ExportResult
   cancelExport: null
   showInFolder: null
+  getRetention: RetentionState
+  setRetention: { retention: RetentionState; purged: number }
   listAudit: AuditEntry[]
   verifyAudit: AuditVerification
 }

@@ -36,6 +36,14 @@ export function describeAppError(error: AppError, environmentLabel = 'this envir
         advice: `Add the client id and secret for ${environmentLabel} in Settings, or switch to Training to practise.`,
         settingsLink: true,
       }
+    case 'destination-changed':
+      return {
+        ...base,
+        title: `${environmentLabel} now points somewhere else`,
+        advice:
+          'The credentials are used only where they were entered for. If the new address is right, choose “Confirm new destination” and answer the system dialog; otherwise correct the URLs or enter the credentials for that server in Settings.',
+        settingsLink: true,
+      }
     case 'confirmation-required':
       return {
         ...base,

@@ -68,6 +68,14 @@ export const useEnvironmentStore = defineStore('environment', () => {
     return accept(await otp().deleteCredentials({ environment }))
   }
 
+  /** Main shows a native confirmation of the environment's new destination; the window only asks. */
+  async function confirmDestination(environment: EditableEnvironmentId): Promise<Result<{ confirmed: boolean }>> {
+    const r = await otp().confirmDestination({ environment })
+    if (!r.ok) return r
+    state.value = r.value.environments
+    return { ok: true, value: { confirmed: r.value.confirmed } }
+  }
+
   return {
     state,
     loadError,
@@ -87,5 +95,6 @@ export const useEnvironmentStore = defineStore('environment', () => {
     updateEnvironment,
     setCredentials,
     deleteCredentials,
+    confirmDestination,
   }
 })

@@ -51,6 +51,7 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'updateEnvironment',
     'setCredentials',
     'deleteCredentials',
+    'confirmDestination',
     'enroll',
     'precheckEnroll',
     'queryHistory',
@@ -60,6 +61,8 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'exportHistory',
     'cancelExport',
     'showInFolder',
+    'getRetention',
+    'setRetention',
     'listAudit',
     'verifyAudit',
   ] as const) {

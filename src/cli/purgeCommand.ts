@@ -1,0 +1,36 @@
+import { parse, UsageError } from './args.ts'
+import { openCore } from './openCore.ts'
+import type { Output } from './output.ts'
+
+export const PURGE_USAGE = 'npm run cli -- purge --before DATE [--data-dir DIR] [--json]'
+
+/**
+ * A date alone (2026-01-31) is the start of that day in local time, like the History view's
+ * "from" date; a date with a time is taken as written (Z or an offset for UTC).
+ */
+function parseBefore(value: string): number {
+  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const ms = dateOnly ? new Date(Number(dateOnly[1]), Number(dateOnly[2]) - 1, Number(dateOnly[3])).getTime() : Date.parse(value)
+  if (Number.isNaN(ms) || (dateOnly && new Date(ms).getDate() !== Number(dateOnly[3]))) {
+    throw new UsageError(`--before takes a date, e.g. 2025-11-01 or 2025-11-01T00:00:00Z (got "${value}").`)
+  }
+  return ms
+}
+
+/** Deletes the attempts (and their phone numbers) started before a date; audited. */
+export async function purgeCommand(argv: string[], out: Output): Promise<number> {
+  const values = parse(argv, { before: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } })
+  out.json = values.json === true
+  if (!values.before) throw new UsageError(`purge needs --before DATE.\nUsage: ${PURGE_USAGE}`)
+  const before = parseBefore(values.before)
+  if (before > Date.now()) throw new UsageError(`--before ${values.before} is in the future; nothing was purged.`)
+  const opened = await openCore({ dataDir: values['data-dir'] })
+  try {
+    const attempts = opened.core.retention.purgeBefore(before, 'cli')
+    const iso = new Date(before).toISOString()
+    out.result({ purged: attempts, before: iso }, [`Purged ${attempts} attempt${attempts === 1 ? '' : 's'} started before ${iso} (recorded in the audit trail).`])
+    return 0
+  } finally {
+    await opened.close()
+  }
+}
