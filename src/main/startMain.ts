@@ -60,6 +60,7 @@ export async function startMain(options: StartMainOptions): Promise<MainRuntime>
     channel: 'console',
     trainingUrl: () => training.url,
   })
+  await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url }
   logger.info('main.started', { version: appInfo.version, training: training.url })
   return {
@@ -68,6 +69,7 @@ export async function startMain(options: StartMainOptions): Promise<MainRuntime>
     trainingUrl: training.url,
     async close() {
       await training.close()
+      await core.audit.flush()
       core.close()
       await logger.close()
     },
