@@ -24,7 +24,7 @@ export async function run(print: Print): Promise<void> {
     const db = openDatabase(join(dir, 'history.sqlite'))
     let clock = Date.now() - 365 * 86_400_000
     // The keyed trail with its key and head in memory: the bench measures SQLite and HMAC, not the keychain.
-    const trail = createAuditTrail(db, { now: () => (clock += 31_000), operator: 'adaeze.okafor', machine: 'SUPPORT-DESK-07', appVersion: '0.4.2', keychain: createMemorySecretStore() })
+    const trail = createAuditTrail(db, { now: () => (clock += 31_000), operator: 'adaeze.okafor', machine: 'SUPPORT-DESK-07', appVersion: '0.4.2', keychain: createMemorySecretStore(), databasePath: join(dir, 'history.sqlite') })
     await trail.open()
     const entry = (i: number) => {
       const action = ACTIONS[i % ACTIONS.length] as AuditAction

@@ -55,6 +55,7 @@ export function createAppCore(options: AppCoreOptions) {
     machine: options.machine,
     appVersion: options.appVersion,
     keychain: options.secretStore,
+    databasePath: join(options.dataDir, HISTORY_FILE),
     onHeadError: (error) => options.logger.warn('audit.head-not-written', { reason: error instanceof Error ? error.message : String(error) }),
   })
   const settings = createSettingsStore(join(options.dataDir, SETTINGS_FILE), now)

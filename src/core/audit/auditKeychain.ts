@@ -1,3 +1,6 @@
+import { hash } from 'node:crypto'
+import { realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { AuditHead } from '../../shared/domain/audit.ts'
 import type { SecretStore } from '../credentials/secretStore.ts'
 
@@ -19,6 +22,21 @@ import type { SecretStore } from '../credentials/secretStore.ts'
 
 export const keyAccount = (trail: string): string => `audit:key:${trail}`
 export const headAccount = (trail: string): string => `audit:head:${trail}`
+
+/**
+ * Which trail a data folder's database holds, kept in the keychain too: a file whose keyed
+ * part was removed or rewritten as a plain SHA-256 chain (no `audit.keyed` entry, or another
+ * one) is still checked against the trail the keychain knows for it.
+ */
+export function folderAccount(databasePath: string): string {
+  let location = resolve(databasePath)
+  try {
+    location = realpathSync(location)
+  } catch {
+    // not created yet: the resolved path names it
+  }
+  return `audit:folder:${hash('sha256', location, 'hex').slice(0, 24)}`
+}
 
 export function serialiseHead(head: AuditHead): string {
   return JSON.stringify({ v: 1, trail: head.trail, keyId: head.keyId, keyedFrom: head.keyedFrom, seq: head.seq, hash: head.hash })

@@ -23,7 +23,7 @@ let trail: AuditTrail
 let clock: number
 let keychain: ReturnType<typeof createMemorySecretStore>
 
-const options = (operator = 'ada') => ({ now: () => clock++, operator, machine: 'desk-07', appVersion: '0.1.0', keychain })
+const options = (operator = 'ada', databasePath = path) => ({ now: () => clock++, operator, machine: 'desk-07', appVersion: '0.1.0', keychain, databasePath })
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'otp-audit-test-'))
@@ -99,7 +99,7 @@ describe('record', () => {
        import { createAuditTrail } from '${url('./auditTrail.ts')}'
        import { createOsSecretStore } from '${url('../credentials/secretStore.ts')}'
        const db = openDatabase(process.argv[2])
-       const trail = createAuditTrail(db, { now: Date.now, operator: process.argv[3], machine: 'm', appVersion: 'v', keychain: createOsSecretStore(process.argv[4]) })
+       const trail = createAuditTrail(db, { now: Date.now, operator: process.argv[3], machine: 'm', appVersion: 'v', keychain: createOsSecretStore(process.argv[4]), databasePath: process.argv[2] })
        await trail.open()
        for (let i = 0; i < 150; i++) trail.record({ action: 'export', summary: process.argv[3] + ' ' + i })
        await trail.flush()
@@ -221,7 +221,7 @@ describe('a trail written before the keyed chain (SHA-256 only)', () => {
   })
 
   async function openLegacy() {
-    const legacy = createAuditTrail(legacyDb, options())
+    const legacy = createAuditTrail(legacyDb, options('ada', legacyPath))
     await legacy.open()
     return legacy
   }
@@ -249,9 +249,34 @@ describe('a trail written before the keyed chain (SHA-256 only)', () => {
     raw.close()
     legacyDb = openDatabase(legacyPath)
     writeLegacy(legacyDb, 3, 'rewritten')
-    const reopened = createAuditTrail(legacyDb, options())
+    const reopened = createAuditTrail(legacyDb, options('ada', legacyPath))
     expect(await reopened.verify()).toMatchObject({ ok: false, verifiedUpTo: 3, legacyEntries: 3, brokenAt: { seq: 4, kind: 'link' } })
     legacy.close()
+  })
+})
+
+describe('the data folder remembered in the keychain', () => {
+  it('starts a new trail in an emptied database, saying in its first entry which trail was there', async () => {
+    recordFive()
+    await trail.flush()
+    const before = trail.list({ beforeSeq: 2, limit: 1 })[0]?.details as { trail: string }
+    db.close()
+    rmSync(path)
+    db = openDatabase(path)
+    trail = createAuditTrail(db, options())
+    await trail.open()
+    expect(trail.unavailable()).toBeNull()
+    const anchor = trail.list({ limit: 1 })[0]
+    expect(anchor).toMatchObject({ seq: 1, action: 'audit.keyed', details: { replaces: { trail: before.trail, headSeq: 6 } } })
+    expect(anchor?.summary).toMatch(/NEW database/)
+  })
+
+  it('refuses to seal entries onto a file that holds another trail than the one the keychain knows', async () => {
+    recordFive()
+    tamper("DELETE FROM audit WHERE action = 'audit.keyed'")
+    const reopened = createAuditTrail(db, options())
+    await reopened.open()
+    expect(reopened.unavailable()).toMatch(/not the one the OS keychain holds for this data folder/)
   })
 })
 
@@ -260,7 +285,7 @@ describe('no keychain', () => {
     const down = { get: () => Promise.reject(new KeychainUnavailableError('No usable OS keychain (test).')), set: () => Promise.reject(new KeychainUnavailableError('x')), delete: () => Promise.reject(new KeychainUnavailableError('x')) }
     const otherPath = join(dir, 'nokeychain.sqlite')
     const otherDb = openDatabase(otherPath)
-    const cut = createAuditTrail(otherDb, { ...options(), keychain: down })
+    const cut = createAuditTrail(otherDb, { ...options('ada', otherPath), keychain: down })
     await cut.open()
     expect(cut.unavailable()).toMatch(/OS keychain/)
     expect(() => cut.record({ action: 'export', summary: 'x' })).toThrow(AuditUnavailableError)

@@ -4,7 +4,7 @@ import type { AuditEntry, AuditVerification } from '../../shared/domain/audit.ts
 import { KeychainUnavailableError, type SecretStore } from '../credentials/secretStore.ts'
 import { immediateTransaction } from '../storage/transaction.ts'
 import { AUDIT_KEY_BYTES, auditKey, canonicalJson, GENESIS_HASH, hmacEntry, keyFingerprint } from './auditHash.ts'
-import { createHeadWriter, headAccount, keyAccount, readKey, serialiseHead, type HeadWriter } from './auditKeychain.ts'
+import { createHeadWriter, folderAccount, headAccount, keyAccount, parseHead, readKey, serialiseHead, type HeadWriter } from './auditKeychain.ts'
 import { ANCHOR_ACTION, AUDIT_COLUMNS, findAnchor, toEntry, type Anchor, type AuditRow } from './auditRows.ts'
 import { verifyTrail } from './auditVerify.ts'
 import { AuditUnavailableError, type AuditInput, type AuditTrail } from './types.ts'
@@ -16,6 +16,8 @@ export interface AuditTrailOptions {
   appVersion: string
   /** The OS keychain (or an in-memory store in unit tests): holds the trail's key and head. */
   keychain: SecretStore
+  /** The database file: names the keychain item recording which trail this data folder holds. */
+  databasePath: string
   /** A head write that failed (keychain gone mid-session); the head then lags, which verify tolerates. */
   onHeadError?: ((error: unknown) => void) | undefined
 }
@@ -76,7 +78,7 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
    * keychain first (so the head is never ahead of the file, and a crash leaves at worst an
    * unused key), then the anchor entry. If another process anchored meanwhile, its anchor wins.
    */
-  async function createAnchor(): Promise<Anchor> {
+  async function createAnchor(replaces?: { trail: string; headSeq: number | null }): Promise<Anchor> {
     const bytes = randomBytes(AUDIT_KEY_BYTES)
     const trail = randomBytes(12).toString('hex')
     const keyId = keyFingerprint(bytes)
@@ -89,11 +91,12 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
         auditKey(bytes),
         {
           action: ANCHOR_ACTION,
-          summary:
-            before.seq === 0
+          summary: replaces
+            ? `Audit trail started in a NEW database: the trail this data folder held before (${replaces.trail}, ${replaces.headSeq ?? 'unknown number of'} entries) is no longer in the file.`
+            : before.seq === 0
               ? 'Audit trail started: every entry is sealed with HMAC-SHA-256 under a key kept in the OS keychain.'
               : `Audit trail keyed: from here every entry is sealed with HMAC-SHA-256 under a key kept in the OS keychain; the ${before.seq} earlier entries stay SHA-256 chained.`,
-          details: { trail, keyId, legacyEntries: before.seq },
+          details: { trail, keyId, legacyEntries: before.seq, ...(replaces ? { replaces } : {}) },
         },
         () => {
           if (findAnchor(db) || last().seq !== before.seq) throw new AnchorRace()
@@ -111,16 +114,22 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
   async function open(): Promise<void> {
     ensureOpen()
     try {
+      const index = folderAccount(options.databasePath)
+      const indexed = await options.keychain.get(index)
       let anchor = findAnchor(db)
-      for (let attempt = 0; !anchor && attempt < 3; attempt++) {
-        try {
-          anchor = await createAnchor()
-        } catch (error) {
-          if (!(error instanceof AnchorRace)) throw error
-          anchor = findAnchor(db)
+      if (indexed !== undefined && anchor?.trail !== indexed) {
+        if (last().seq > 0) {
+          // The file holds entries, but not the trail the keychain knows for this folder: tampered
+          // with (or an old copy restored). Nothing is sealed onto it; verify says what is wrong.
+          refusal = 'The audit trail in this database is not the one the OS keychain holds for this data folder, so no entry can be sealed. Run "audit verify" and report this to compliance.'
+          return
         }
+        // An empty database where a trail was: a new trail starts, and says so in its first entry.
+        const previous = parseHead(await options.keychain.get(headAccount(indexed)))
+        anchor = await createAnchorRetrying({ trail: indexed, headSeq: previous?.seq ?? null })
       }
-      if (!anchor) throw new Error('The audit trail could not be keyed: the file kept changing.')
+      anchor ??= await createAnchorRetrying()
+      if (indexed !== anchor.trail) await options.keychain.set(index, anchor.trail)
       const bytes = await readKey(options.keychain, anchor.trail)
       if (!bytes) {
         refusal = 'The audit key of this trail is not in the OS keychain, so no entry can be sealed. Run "audit verify" and report this to compliance.'
@@ -133,6 +142,20 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
       if (!(error instanceof KeychainUnavailableError)) throw error
       refusal = `The audit trail is sealed with a key kept in the OS keychain, and there is none: nothing that must be audited can be done. ${error.message}`
     }
+  }
+
+  /** The console and the CLI may both start a trail at once: the first anchor in the file wins. */
+  async function createAnchorRetrying(replaces?: { trail: string; headSeq: number | null }): Promise<Anchor> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await createAnchor(replaces)
+      } catch (error) {
+        if (!(error instanceof AnchorRace)) throw error
+        const anchor = findAnchor(db)
+        if (anchor) return anchor
+      }
+    }
+    throw new Error('The audit trail could not be keyed: the file kept changing.')
   }
 
   function record(input: AuditInput): AuditEntry {
@@ -164,7 +187,7 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
 
   async function verify(): Promise<AuditVerification> {
     ensureOpen()
-    return verifyTrail(db, options.keychain)
+    return verifyTrail(db, options.keychain, options.databasePath)
   }
 
   return {

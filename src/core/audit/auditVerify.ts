@@ -3,7 +3,7 @@ import type { DatabaseSync } from 'node:sqlite'
 import type { AuditBreakKind, AuditHead, AuditVerification } from '../../shared/domain/audit.ts'
 import type { SecretStore } from '../credentials/secretStore.ts'
 import { auditKey, GENESIS_HASH, hashEntry, hmacEntry, keyFingerprint } from './auditHash.ts'
-import { headAccount, parseHead, readKey } from './auditKeychain.ts'
+import { folderAccount, headAccount, parseHead, readKey } from './auditKeychain.ts'
 import { AUDIT_COLUMNS, findAnchor } from './auditRows.ts'
 
 type Break = { seq: number; kind: AuditBreakKind; reason: string }
@@ -18,24 +18,25 @@ type AuditRowArray = [number, number, string, string, string, string, string, st
  * KeychainUnavailableError when the keychain cannot be asked: a trail is never verified
  * without its anchor.
  */
-export async function verifyTrail(db: DatabaseSync, store: SecretStore): Promise<AuditVerification> {
-  const anchor = findAnchor(db)
-  if (!anchor) {
-    await store.get(headAccount('probe')) // no keyed chain yet: still say plainly if there is no keychain
-    return walk(db, { keyedFrom: Number.POSITIVE_INFINITY, key: null, keyProblem: null, head: null })
-  }
-  const [keyBytes, head] = await Promise.all([readKey(store, anchor.trail), store.get(headAccount(anchor.trail)).then(parseHead)])
+export async function verifyTrail(db: DatabaseSync, store: SecretStore, databasePath: string): Promise<AuditVerification> {
+  const fileAnchor = findAnchor(db)
+  const indexed = await store.get(folderAccount(databasePath))
+  // The keychain's word for which trail this file holds wins over the file's own.
+  const trail = indexed ?? fileAnchor?.trail
+  if (trail === undefined) return walk(db, { keyedFrom: Number.POSITIVE_INFINITY, key: null, keyProblem: null, head: null })
+  const [keyBytes, head] = await Promise.all([readKey(store, trail), store.get(headAccount(trail)).then(parseHead)])
+  const keyedFrom = head?.keyedFrom ?? fileAnchor?.seq ?? 1
   let keyProblem: Omit<Break, 'seq'> | null = null
   if (!keyBytes) {
-    keyProblem = { kind: 'key-missing', reason: `The audit key of this trail (key id ${anchor.keyId}) is not in the OS keychain: keyed entries cannot be checked.` }
+    keyProblem = { kind: 'key-missing', reason: `The audit key of this trail (${trail}) is not in the OS keychain: keyed entries cannot be checked.` }
   } else if (!head) {
     keyProblem = { kind: 'head-missing', reason: 'The head of this trail is missing from the OS keychain: a cut-off tail could not be seen.' }
   } else if (keyFingerprint(keyBytes) !== head.keyId) {
     keyProblem = { kind: 'key-swapped', reason: `The audit key in the keychain (key id ${keyFingerprint(keyBytes)}) is not the one this trail was written with (key id ${head.keyId}).` }
-  } else if (head.trail !== anchor.trail || head.keyedFrom !== anchor.seq) {
-    keyProblem = { kind: 'head-mismatch', reason: `The head in the keychain belongs to another chain (keyed from #${head.keyedFrom}, this file's keyed chain starts at #${anchor.seq}).` }
+  } else if (head.trail !== trail) {
+    keyProblem = { kind: 'head-mismatch', reason: `The head in the keychain belongs to another trail (${head.trail}, not ${trail}).` }
   }
-  return walk(db, { keyedFrom: anchor.seq, key: keyBytes && !keyProblem ? auditKey(keyBytes) : null, keyProblem, head: head ?? null })
+  return walk(db, { keyedFrom, key: keyBytes && !keyProblem ? auditKey(keyBytes) : null, keyProblem, head: head ?? null })
 }
 
 interface WalkOptions {
