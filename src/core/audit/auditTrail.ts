@@ -115,8 +115,10 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
     ensureOpen()
     try {
       const index = folderAccount(options.databasePath)
-      const indexed = await options.keychain.get(index)
       let anchor = findAnchor(db)
+      // The folder's item is read only when the file names no trail (a new, legacy or stripped
+      // file): a file naming a trail is sealed with that trail's key or not at all.
+      const indexed = anchor ? anchor.trail : await options.keychain.get(index)
       if (indexed !== undefined && anchor?.trail !== indexed) {
         if (last().seq > 0) {
           // The file holds entries, but not the trail the keychain knows for this folder: tampered
@@ -127,9 +129,12 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
         // An empty database where a trail was: a new trail starts, and says so in its first entry.
         const previous = parseHead(await options.keychain.get(headAccount(indexed)))
         anchor = await createAnchorRetrying({ trail: indexed, headSeq: previous?.seq ?? null })
+        await options.keychain.set(index, anchor.trail)
       }
-      anchor ??= await createAnchorRetrying()
-      if (indexed !== anchor.trail) await options.keychain.set(index, anchor.trail)
+      if (!anchor) {
+        anchor = await createAnchorRetrying()
+        await options.keychain.set(index, anchor.trail)
+      }
       const bytes = await readKey(options.keychain, anchor.trail)
       if (!bytes) {
         refusal = 'The audit key of this trail is not in the OS keychain, so no entry can be sealed. Run "audit verify" and report this to compliance.'

@@ -62,6 +62,7 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'showInFolder',
     'listAudit',
     'verifyAudit',
+    'exportAudit',
   ] as const) {
     bridge[method] = async (request?: unknown) => {
       calls.push({ method, request })
