@@ -69,9 +69,10 @@ export interface HeadWriter {
 }
 
 /**
- * Writes the head in the background, serialised and coalescing (see THE HEAD RULE). It reads
- * the stored head first and only ever moves it forward, so the console and the CLI appending
- * to the same trail do not pull it back.
+ * Writes the head in the background, serialised and coalescing (see THE HEAD RULE): one
+ * keychain write per burst of entries. The console and the CLI appending to the same trail may
+ * each write the head last, so it can briefly name an older entry than the newest: a lagging
+ * head, which the rule allows; it is never ahead, since only committed entries are written.
  */
 export function createHeadWriter(store: SecretStore, base: Pick<AuditHead, 'trail' | 'keyId' | 'keyedFrom'>, onError: (error: unknown) => void): HeadWriter {
   let pending: { seq: number; hash: string } | null = null
@@ -82,8 +83,7 @@ export function createHeadWriter(store: SecretStore, base: Pick<AuditHead, 'trai
       const next = pending
       pending = null
       try {
-        const stored = parseHead(await store.get(headAccount(base.trail)))
-        if (!stored || stored.seq < next.seq) await store.set(headAccount(base.trail), serialiseHead({ ...base, ...next }))
+        await store.set(headAccount(base.trail), serialiseHead({ ...base, ...next }))
       } catch (error) {
         onError(error)
       }
