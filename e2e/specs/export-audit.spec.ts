@@ -38,3 +38,20 @@ test('the Audit view shows a credential change without its value', { tag: DOC_SC
   expect(await page.content()).not.toContain(E2E_CREDENTIALS.clientSecret)
   await docScreenshot(page, 'audit')
 })
+
+test('export the audit trail from the Audit view: attempt and outcome entries, after a verification', async ({ app }) => {
+  const { page } = app
+  await enroll(page, { paymentId: plainPaymentId(), phone: '0803 123 4567' })
+  await page.getByRole('link', { name: 'Audit' }).click()
+  await expect(page.getByTestId('audit-verification')).toHaveAttribute('data-ok', 'true')
+  await expect(page.getByTestId('audit-verification')).toContainText('against the head kept in the OS keychain')
+
+  const file = join(app.dataDir, 'audit.jsonl')
+  await app.answerSaveDialog(file)
+  await page.getByTestId('audit-export').click()
+  await expect(page.getByTestId('toast').filter({ hasText: /Exported \d+ audit entries/ })).toBeVisible()
+
+  const [header, ...entries] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action?: string; verification?: { ok: boolean } })
+  expect(header).toMatchObject({ format: 'otp-console-audit-export', verification: { ok: true } })
+  expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['audit.keyed', 'enroll.attempt', 'enroll.outcome']))
+})

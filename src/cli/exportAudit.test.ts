@@ -23,9 +23,12 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   })
 }
 
+// Several CLI runs per case: on a loaded 2-core machine one run can take seconds.
+const SLOW = 90_000
+
 beforeAll(async () => {
   for (const id of ['8880011', '8880403', '8880021']) await cli(['enroll', '--env', 'training', '--payment-id', id, '--phone', '0803 123 4567'])
-})
+}, SLOW)
 
 describe('CLI export', () => {
   it('exports what the filters select as CSV, phones masked, and records it in the audit trail', async () => {
@@ -37,7 +40,7 @@ describe('CLI export', () => {
     expect(rows[0]?.phone).toBe('234803****567')
     const audit = await cli(['audit', 'verify', '--json'])
     expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true })
-  })
+  }, SLOW)
 
   it('--full-phone keeps the full numbers', async () => {
     const out = join(dataDir, 'all.jsonl')
@@ -45,11 +48,11 @@ describe('CLI export', () => {
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phone: string })
     expect(lines).toHaveLength(3)
     expect(lines.every((l) => l.phone === '2348031234567')).toBe(true)
-  })
+  }, SLOW)
 
   it('refuses an unknown format with exit 2', async () => {
     expect((await cli(['export', '--format', 'xlsx', '--out', join(dataDir, 'x')])).code).toBe(2)
-  })
+  }, SLOW)
 })
 
 describe('CLI audit verify', () => {
@@ -69,5 +72,5 @@ describe('CLI audit verify', () => {
     expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, verifiedUpTo: 1, brokenAt: { seq: 2 } })
     const human = await cli(['audit', 'verify'])
     expect(human.stdout).toMatch(/BROKEN at entry 2/)
-  })
+  }, SLOW)
 })

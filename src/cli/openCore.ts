@@ -95,6 +95,7 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
     credentialOverride,
     endpointOverride,
   })
+  await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   environment ??= core.settings.read().activeEnvironment
   if (environment === 'training' && options.needsTraining) {
     training = await startTrainingServer({ enrolledStore: createFileEnrolledStore(join(dataDir, 'training-enrolled.json')) })
@@ -106,6 +107,7 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
     logDir,
     async close() {
       await training?.close()
+      await core.audit.flush()
       core.close()
       await logger.close()
     },

@@ -61,6 +61,7 @@ export async function startMain(options: StartMainOptions): Promise<MainRuntime>
     channel: 'console',
     trainingUrl: () => training.url,
   })
+  await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   // Retention: attempts older than the setting are purged now and daily (audited).
   const stopRetention = core.retention.schedule()
   const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url }
@@ -72,6 +73,7 @@ export async function startMain(options: StartMainOptions): Promise<MainRuntime>
     async close() {
       stopRetention()
       await training.close()
+      await core.audit.flush()
       core.close()
       await logger.close()
     },

@@ -52,7 +52,15 @@ export function createAppCore(options: AppCoreOptions) {
   ensurePrivateDir(options.dataDir)
   const db = openDatabase(join(options.dataDir, HISTORY_FILE))
   const history = createHistoryStore(db)
-  const audit = createAuditTrail(db, { now, operator: options.operator, machine: options.machine, appVersion: options.appVersion })
+  const audit = createAuditTrail(db, {
+    now,
+    operator: options.operator,
+    machine: options.machine,
+    appVersion: options.appVersion,
+    keychain: options.secretStore,
+    databasePath: join(options.dataDir, HISTORY_FILE),
+    onHeadError: (error) => options.logger.warn('audit.head-not-written', { reason: error instanceof Error ? error.message : String(error) }),
+  })
   const settings = createSettingsStore(join(options.dataDir, SETTINGS_FILE), now)
   const vault = createCredentialVault(options.secretStore)
   const tokens = createTokenCache({ fetch: options.fetch, now })

@@ -2,6 +2,8 @@ import { basename } from 'node:path'
 import { release, type as osType } from 'node:os'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { ExportFormat, ExportProgress } from '../../shared/domain/export.ts'
+import { writeAuditLines } from '../audit/auditExport.ts'
+import { AuditUnavailableError } from '../audit/types.ts'
 import { exportHistory } from '../export/exportHistory.ts'
 import type { HistoryStore } from '../history/types.ts'
 import type { AppCore } from './appCore.ts'
@@ -25,6 +27,9 @@ export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', jso
  * a connection of its own (AppCore.openHistoryScan), closed when the export ends.
  */
 export async function exportSlice(core: AppCore, options: ExportSliceOptions): Promise<{ rows: number; path: string }> {
+  // An export must be audited: refused before anything is written when the trail cannot be.
+  const auditRefusal = core.audit.unavailable()
+  if (auditRefusal) throw new AuditUnavailableError(auditRefusal)
   const scan = core.openHistoryScan()
   let result: { rows: number; path: string }
   try {
@@ -56,6 +61,8 @@ async function exportFrom(history: HistoryStore, core: AppCore, options: ExportS
       logDir: options.logDir,
       from: options.filter.from,
       to: options.filter.to,
+      // The audit entries of the bundle's period, after a verification (audit.jsonl).
+      writeAudit: (out) => writeAuditLines(out, core.audit, { from: options.filter.from, to: options.filter.to, now: Date.now, signal: options.signal }),
       about: {
         appVersion: options.appVersion,
         os: { type: osType(), release: release(), platform: process.platform, arch: process.arch },

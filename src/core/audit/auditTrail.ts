@@ -1,53 +1,63 @@
+import { randomBytes, type KeyObject } from 'node:crypto'
 import type { DatabaseSync } from 'node:sqlite'
 import type { AuditEntry, AuditVerification } from '../../shared/domain/audit.ts'
+import { KeychainUnavailableError, type SecretStore } from '../credentials/secretStore.ts'
 import { immediateTransaction } from '../storage/transaction.ts'
-import { canonicalJson, GENESIS_HASH, hashEntry } from './auditHash.ts'
-import type { AuditInput, AuditTrail } from './types.ts'
+import { AUDIT_KEY_BYTES, auditKey, canonicalJson, GENESIS_HASH, hmacEntry, keyFingerprint } from './auditHash.ts'
+import { createHeadWriter, folderAccount, headAccount, keyAccount, parseHead, readKey, serialiseHead, type HeadWriter } from './auditKeychain.ts'
+import { ANCHOR_ACTION, AUDIT_COLUMNS, findAnchor, toEntry, type Anchor, type AuditRow } from './auditRows.ts'
+import { verifyTrail } from './auditVerify.ts'
+import { AuditUnavailableError, type AuditInput, type AuditTrail } from './types.ts'
 
 export interface AuditTrailOptions {
   now: () => number
   operator: string
   machine: string
   appVersion: string
+  /** The OS keychain (or an in-memory store in unit tests): holds the trail's key and head. */
+  keychain: SecretStore
+  /** The database file: names the keychain item recording which trail this data folder holds. */
+  databasePath: string
+  /** A head write that failed (keychain gone mid-session); the head then lags, which verify tolerates. */
+  onHeadError?: ((error: unknown) => void) | undefined
 }
 
-interface AuditRow {
-  seq: number
-  at: number
-  operator: string
-  machine: string
-  app_version: string
-  action: string
-  summary: string
-  details: string
-  prev_hash: string
-  hash: string
+interface Ready {
+  key: KeyObject
+  head: HeadWriter
 }
-
-const COLUMNS = 'seq, at, operator, machine, app_version, action, summary, details, prev_hash, hash'
 
 /**
- * The hash-chained audit trail on a connection from openDatabase() (which creates the table).
- * The caller owns the connection (shared with the history store); close() retires the trail.
+ * The keyed, anchored audit trail on a connection from openDatabase() (which creates the
+ * table). The caller owns the connection (shared with the history store); close() retires
+ * the trail. Call open() before record().
+ *
+ * Trails written before the keyed chain (SHA-256 only) keep their entries: open() appends an
+ * `audit.keyed` entry linked to the last of them, and from there every entry is HMAC'd. The
+ * legacy entries stay verified by their SHA-256 chain and are anchored through that link
+ * (rewriting them changes the hash the first keyed entry's HMAC covers).
  */
 export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): AuditTrail {
   let closed = false
+  let ready: Ready | null = null
+  let refusal = 'The audit trail is not open yet.'
   function ensureOpen() {
     if (closed) throw new Error('The audit trail is closed.')
   }
 
   const lastStatement = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1')
-  const insertStatement = db.prepare(`INSERT INTO audit (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insertStatement = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const last = () => (lastStatement.get() as { seq: number; hash: string } | undefined) ?? { seq: 0, hash: GENESIS_HASH }
 
-  function record(input: AuditInput): AuditEntry {
-    ensureOpen()
+  function append(key: KeyObject, input: AuditInput, check?: () => void): AuditEntry {
     const details = canonicalJson(input.details ?? {})
     // IMMEDIATE: the console and the CLI may append at once; the write lock is taken before
     // the last hash is read, so each sees the other's entry and the chain stays linear.
     return immediateTransaction(db, () => {
-      const last = lastStatement.get() as { seq: number; hash: string } | undefined
+      check?.()
+      const previous = last()
       const fields = {
-        seq: (last?.seq ?? 0) + 1,
+        seq: previous.seq + 1,
         at: options.now(),
         operator: options.operator,
         machine: options.machine,
@@ -55,87 +65,151 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
         action: input.action,
         summary: input.summary,
         details,
-        prevHash: last?.hash ?? GENESIS_HASH,
+        prevHash: previous.hash,
       }
-      const hash = hashEntry(fields)
+      const hash = hmacEntry(key, fields)
       insertStatement.run(fields.seq, fields.at, fields.operator, fields.machine, fields.appVersion, fields.action, fields.summary, details, fields.prevHash, hash)
       return { ...fields, details: JSON.parse(details) as Record<string, unknown>, hash }
     })
+  }
+
+  /**
+   * Starts the keyed chain: key and a head naming the entry before the anchor go to the
+   * keychain first (so the head is never ahead of the file, and a crash leaves at worst an
+   * unused key), then the anchor entry. If another process anchored meanwhile, its anchor wins.
+   */
+  async function createAnchor(replaces?: { trail: string; headSeq: number | null }): Promise<Anchor> {
+    const bytes = randomBytes(AUDIT_KEY_BYTES)
+    const trail = randomBytes(12).toString('hex')
+    const keyId = keyFingerprint(bytes)
+    const before = last()
+    await options.keychain.set(keyAccount(trail), bytes.toString('base64'))
+    await options.keychain.set(headAccount(trail), serialiseHead({ trail, keyId, keyedFrom: before.seq + 1, seq: before.seq, hash: before.hash }))
+    let entry: AuditEntry
+    try {
+      entry = append(
+        auditKey(bytes),
+        {
+          action: ANCHOR_ACTION,
+          summary: replaces
+            ? `Audit trail started in a NEW database: the trail this data folder held before (${replaces.trail}, ${replaces.headSeq ?? 'unknown number of'} entries) is no longer in the file.`
+            : before.seq === 0
+              ? 'Audit trail started: every entry is sealed with HMAC-SHA-256 under a key kept in the OS keychain.'
+              : `Audit trail keyed: from here every entry is sealed with HMAC-SHA-256 under a key kept in the OS keychain; the ${before.seq} earlier entries stay SHA-256 chained.`,
+          details: { trail, keyId, legacyEntries: before.seq, ...(replaces ? { replaces } : {}) },
+        },
+        () => {
+          if (findAnchor(db) || last().seq !== before.seq) throw new AnchorRace()
+        },
+      )
+    } catch (error) {
+      await Promise.allSettled([options.keychain.delete(keyAccount(trail)), options.keychain.delete(headAccount(trail))])
+      throw error
+    }
+    // Once, at creation: the head is in place before anything else is recorded.
+    await options.keychain.set(headAccount(trail), serialiseHead({ trail, keyId, keyedFrom: entry.seq, seq: entry.seq, hash: entry.hash }))
+    return { seq: entry.seq, trail, keyId }
+  }
+
+  async function open(): Promise<void> {
+    ensureOpen()
+    try {
+      const index = folderAccount(options.databasePath)
+      let anchor = findAnchor(db)
+      // The folder's item is read only when the file names no trail (a new, legacy or stripped
+      // file): a file naming a trail is sealed with that trail's key or not at all.
+      const indexed = anchor ? anchor.trail : await options.keychain.get(index)
+      if (indexed !== undefined && anchor?.trail !== indexed) {
+        if (last().seq > 0) {
+          // The file holds entries, but not the trail the keychain knows for this folder: tampered
+          // with (or an old copy restored). Nothing is sealed onto it; verify says what is wrong.
+          refusal = 'The audit trail in this database is not the one the OS keychain holds for this data folder, so no entry can be sealed. Run "audit verify" and report this to compliance.'
+          return
+        }
+        // An empty database where a trail was: a new trail starts, and says so in its first entry.
+        const previous = parseHead(await options.keychain.get(headAccount(indexed)))
+        anchor = await createAnchorRetrying({ trail: indexed, headSeq: previous?.seq ?? null })
+        await options.keychain.set(index, anchor.trail)
+      }
+      if (!anchor) {
+        anchor = await createAnchorRetrying()
+        await options.keychain.set(index, anchor.trail)
+      }
+      const bytes = await readKey(options.keychain, anchor.trail)
+      if (!bytes) {
+        refusal = 'The audit key of this trail is not in the OS keychain, so no entry can be sealed. Run "audit verify" and report this to compliance.'
+      } else if (keyFingerprint(bytes) !== anchor.keyId) {
+        refusal = 'The audit key in the OS keychain is not the one this trail was written with, so no entry can be sealed. Run "audit verify" and report this to compliance.'
+      } else {
+        ready = { key: auditKey(bytes), head: createHeadWriter(options.keychain, { trail: anchor.trail, keyId: anchor.keyId, keyedFrom: anchor.seq }, options.onHeadError ?? (() => {})) }
+      }
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error
+      refusal = `The audit trail is sealed with a key kept in the OS keychain, and there is none: nothing that must be audited can be done. ${error.message}`
+    }
+  }
+
+  /** The console and the CLI may both start a trail at once: the first anchor in the file wins. */
+  async function createAnchorRetrying(replaces?: { trail: string; headSeq: number | null }): Promise<Anchor> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await createAnchor(replaces)
+      } catch (error) {
+        if (!(error instanceof AnchorRace)) throw error
+        const anchor = findAnchor(db)
+        if (anchor) return anchor
+      }
+    }
+    throw new Error('The audit trail could not be keyed: the file kept changing.')
+  }
+
+  function record(input: AuditInput): AuditEntry {
+    ensureOpen()
+    if (!ready) throw new AuditUnavailableError(refusal)
+    // Inside a transaction the caller opened, the row is not committed yet: the head waits for
+    // the next entry recorded on its own (a lagging head is fine, one ahead of the file is not).
+    const joined = db.isTransaction
+    const entry = append(ready.key, input)
+    if (!joined) ready.head.advance(entry.seq, entry.hash)
+    return entry
   }
 
   function list(request: { beforeSeq?: number | undefined; limit: number }): AuditEntry[] {
     ensureOpen()
     const rows = (
       request.beforeSeq === undefined
-        ? db.prepare(`SELECT ${COLUMNS} FROM audit ORDER BY seq DESC LIMIT ?`).all(request.limit)
-        : db.prepare(`SELECT ${COLUMNS} FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?`).all(request.beforeSeq, request.limit)
+        ? db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT ?`).all(request.limit)
+        : db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?`).all(request.beforeSeq, request.limit)
     ) as unknown as AuditRow[]
     return rows.map(toEntry)
   }
 
-  /** Walks the chain in seq order, one row at a time, and stops at the first broken entry. */
-  function verify(): AuditVerification {
+  function* entries(period: { from?: number | undefined; to?: number | undefined }): IterableIterator<AuditEntry> {
     ensureOpen()
-    let expectedSeq = 1
-    let prevHash = GENESIS_HASH
-    let total = 0
-    let brokenAt: AuditVerification['brokenAt'] = null
-    const rows = db.prepare(`SELECT ${COLUMNS} FROM audit ORDER BY seq`)
-    rows.setReturnArrays(true) // a million rows: arrays are half the cost of objects
-    for (const row of rows.iterate() as IterableIterator<AuditRowArray>) {
-      total++
-      brokenAt = check(row, expectedSeq, prevHash)
-      if (brokenAt) break
-      expectedSeq = row[0] + 1
-      prevHash = row[9]
-    }
-    if (brokenAt) {
-      total = (db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n
-      return { ok: false, total, verifiedUpTo: expectedSeq - 1, brokenAt }
-    }
-    return { ok: true, total, verifiedUpTo: expectedSeq - 1, brokenAt: null }
+    const statement = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE at >= ? AND at < ? ORDER BY seq`)
+    for (const row of statement.iterate(period.from ?? Number.MIN_SAFE_INTEGER, period.to ?? Number.MAX_SAFE_INTEGER)) yield toEntry(row as unknown as AuditRow)
+  }
+
+  async function verify(): Promise<AuditVerification> {
+    ensureOpen()
+    return verifyTrail(db, options.keychain, options.databasePath)
   }
 
   return {
+    open,
+    unavailable: () => (ready ? null : refusal),
     record,
     list,
+    entries,
     verify,
+    flush: async () => {
+      await ready?.head.flush()
+    },
     close() {
       closed = true
     },
   }
 }
 
-/** Columns in COLUMNS order. */
-type AuditRowArray = [number, number, string, string, string, string, string, string, string, string]
-
-function check(row: AuditRowArray, expectedSeq: number, prevHash: string): { seq: number; reason: string } | null {
-  const [seq, at, operator, machine, appVersion, action, summary, details, rowPrevHash, rowHash] = row
-  // Rows come in ascending seq order, so a seq other than the expected one is a gap.
-  if (seq !== expectedSeq) {
-    const missing = seq - 1 === expectedSeq ? `#${expectedSeq} is` : `#${expectedSeq}–#${seq - 1} are`
-    return { seq, reason: `Entry ${missing} missing before this one.` }
-  }
-  if (rowPrevHash !== prevHash) {
-    return { seq, reason: seq === 1 ? 'The first entry does not start the chain.' : `Its link does not match entry #${seq - 1}: an entry was removed, replaced or reordered.` }
-  }
-  if (hashEntry({ seq, at, operator, machine, appVersion, action, summary, details, prevHash: rowPrevHash }) !== rowHash) {
-    return { seq, reason: 'Its content does not match its hash: the entry was edited.' }
-  }
-  return null
-}
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    operator: row.operator,
-    machine: row.machine,
-    appVersion: row.app_version,
-    action: row.action,
-    summary: row.summary,
-    details: JSON.parse(row.details) as Record<string, unknown>,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  }
-}
+/** Another writer anchored the trail (or appended) while this one was setting up its key. */
+class AnchorRace extends Error {}

@@ -3,6 +3,7 @@ import { validateEnrollInput, type EnrollInput } from '../../shared/domain/enrol
 import { ENROLL_PATH, ENVIRONMENT_LABELS, type EnvironmentId } from '../../shared/domain/environments.ts'
 import { maskPhone } from '../../shared/domain/phone.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
+import { contentHash } from '../audit/auditHash.ts'
 import type { AuditTrail } from '../audit/types.ts'
 import type { HistoryStore } from '../history/types.ts'
 import type { Logger } from '../log/logger.ts'
@@ -75,6 +76,10 @@ export function createEnrollService(deps: EnrollServiceDeps) {
     if (inFlight.has(input.paymentId)) {
       return fail('busy', `An enrollment for payment ${input.paymentId} is already in progress.`)
     }
+
+    // The attempt and its outcome must be sealed in the audit trail: without its key, nothing is sent.
+    const auditRefusal = deps.audit.unavailable()
+    if (auditRefusal) return fail('keychain-unavailable', auditRefusal)
 
     // Claimed before the first await, so that a second call meanwhile sees it.
     inFlight.add(input.paymentId)
@@ -180,9 +185,25 @@ export function createEnrollService(deps: EnrollServiceDeps) {
       })
       const record = deps.history.get(id)
       if (!record) return fail('internal', `Attempt #${id} was written but cannot be read back.`)
+      recordOutcome(record)
       return ok(record)
     } finally {
       inFlight.delete(input.paymentId)
+    }
+  }
+
+  /** The outcome as an audit entry, with the hash of the completed history row it describes. */
+  function recordOutcome(record: AttemptRecord): void {
+    const codes = record.errors.map((e) => e.code)
+    try {
+      deps.audit.record({
+        action: 'enroll.outcome',
+        summary: `Enrollment #${record.id} of payment ${record.paymentId}: ${record.outcome}${record.httpStatus === null ? '' : ` (HTTP ${record.httpStatus}${codes.length ? `, ${codes.join(', ')}` : ''})`}`,
+        details: { attemptId: record.id, outcome: record.outcome, httpStatus: record.httpStatus, codes, durationMs: record.durationMs, historyRowHash: contentHash(record) },
+      })
+    } catch (error) {
+      // The attempt is complete in history either way; a trail that refuses the entry is logged loudly.
+      deps.logger.error('audit.outcome-not-recorded', { attemptId: record.id, reason: error instanceof Error ? error.message : String(error) })
     }
   }
 

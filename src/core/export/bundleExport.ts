@@ -15,6 +15,8 @@ import { abortError, write } from './streamWrite.ts'
 //   diagnostic.log  – the diagnostic log lines whose `time` falls in [from, to), from every
 //                     diagnostic log file in logDir (current and rotated), oldest file first,
 //                     each line redacted and phone-masked again;
+//   audit.jsonl     – (when the caller gives writeAudit) the audit entries of [from, to), in the
+//                     audit export's format (a verification line, then one entry per line);
 //   about.json      – the caller's `about`, plus counts (by outcome, by error code), exportedAt,
 //                     rows, fullPhone, and how many log lines were included.
 //
@@ -31,6 +33,8 @@ export interface BundleOptions {
   /** Exclusive upper bound for log lines, ms since epoch. */
   to?: number | undefined
   about: Record<string, unknown>
+  /** Streams the audit trail's entries of the period (with the verification they were read after) into audit.jsonl. */
+  writeAudit?: ((out: Writable) => Promise<{ entries: number; verification: { ok: boolean; verifiedUpTo: number } }>) | undefined
 }
 
 export interface ExportCounts {
@@ -238,6 +242,14 @@ export async function writeBundle(out: Writable, options: WriteBundleOptions): P
     const logLines = await writeLogLines(log, options)
     endEntry(log)
 
+    let audit: { entries: number; verified: boolean; verifiedUpTo: number } | null = null
+    if (options.writeAudit) {
+      const auditEntry = entry('audit.jsonl')
+      const written = await options.writeAudit(auditEntry)
+      endEntry(auditEntry)
+      audit = { entries: written.entries, verified: written.verification.ok, verifiedUpTo: written.verification.verifiedUpTo }
+    }
+
     if (options.signal?.aborted) throw abortError(options.signal)
     const about = redact(
       {
@@ -247,6 +259,7 @@ export async function writeBundle(out: Writable, options: WriteBundleOptions): P
         rows,
         fullPhone: options.fullPhone,
         diagnosticLog: { from: options.from ?? null, to: options.to ?? null, lines: logLines },
+        ...(audit ? { audit } : {}),
       },
       { fullPhone: options.fullPhone },
     )

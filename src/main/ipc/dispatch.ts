@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { AuditUnavailableError } from '../../core/audit/types.ts'
 import type { Logger } from '../../core/log/logger.ts'
 import { ipcContract, type IpcMethod } from '../../shared/ipc/contract.ts'
 import { fail, type Result } from '../../shared/domain/result.ts'
@@ -41,6 +42,8 @@ export function createDispatch(handlers: HandlerMap, isTrustedSender: (url: stri
       const handler = handlers[method] as (request: unknown) => Promise<Result<unknown>>
       return await handler(parsed.data)
     } catch (error) {
+      // The audit trail refused an entry (no keychain, key missing or swapped): the action was not done; say why.
+      if (error instanceof AuditUnavailableError) return fail('keychain-unavailable', error.message)
       logger.error('ipc.handler-failed', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
       return fail('internal', 'Something went wrong inside the console. The diagnostic log has the details.')
     }

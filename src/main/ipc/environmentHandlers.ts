@@ -1,5 +1,5 @@
 import { ENVIRONMENT_LABELS } from '../../shared/domain/environments.ts'
-import { ok } from '../../shared/domain/result.ts'
+import { fail, ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
 export function environmentHandlers(ctx: MainContext): Pick<HandlerMap, 'getEnvironments' | 'setActiveEnvironment' | 'updateEnvironment'> {
@@ -8,6 +8,8 @@ export function environmentHandlers(ctx: MainContext): Pick<HandlerMap, 'getEnvi
     getEnvironments: async () => ok(await core.environmentsState()),
     setActiveEnvironment: async ({ id }) => {
       const previous = core.settings.read().activeEnvironment
+      const auditRefusal = core.audit.unavailable() // a change that cannot be audited is not made
+      if (previous !== id && auditRefusal) return fail('keychain-unavailable', auditRefusal)
       if (previous !== id) {
         core.settings.setActive(id)
         core.audit.record({
@@ -20,6 +22,8 @@ export function environmentHandlers(ctx: MainContext): Pick<HandlerMap, 'getEnvi
       return ok(await core.environmentsState())
     },
     updateEnvironment: async ({ id, baseUrl, passportUrl }) => {
+      const auditRefusal = core.audit.unavailable() // a change that cannot be audited is not made
+      if (auditRefusal) return fail('keychain-unavailable', auditRefusal)
       const before = core.settings.read().endpoints[id]
       const after = core.settings.setEndpoints(id, { baseUrl, passportUrl }).endpoints[id]
       if (before.baseUrl !== after.baseUrl || before.passportUrl !== after.passportUrl) {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { checkApiUrl, MAX_API_URL_LENGTH } from '../domain/apiUrl.ts'
 import type { AttemptRecord } from '../domain/attempt.ts'
 import type { AppInfo } from '../domain/appInfo.ts'
-import type { AuditEntry, AuditVerification } from '../domain/audit.ts'
+import type { AuditEntry, AuditExportResult, AuditVerification } from '../domain/audit.ts'
 import type { EnvironmentsState } from '../domain/environmentState.ts'
 import { EXPORT_FORMATS, type ExportProgress, type ExportResult } from '../domain/export.ts'
 import type { AttemptDetail, EnrollPrecheck, HistoryPage, StatusStrip } from '../domain/historyViews.ts'
@@ -94,6 +94,11 @@ export const ipcContract = {
     request: z.object({ beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).default(100) }),
   },
   verifyAudit: { channel: 'audit:verify', request: empty },
+  /** Entries with from ≤ at < to (ms), written where the operator chooses in a save dialog. */
+  exportAudit: {
+    channel: 'audit:export',
+    request: z.object({ from: z.number().int().nonnegative().optional(), to: z.number().int().nonnegative().optional() }).default({}),
+  },
 } as const
 
 export type IpcMethod = keyof typeof ipcContract
@@ -127,6 +132,7 @@ export interface IpcResponses {
   setRetention: { retention: RetentionState; purged: number }
   listAudit: AuditEntry[]
   verifyAudit: AuditVerification
+  exportAudit: AuditExportResult | { cancelled: true }
 }
 
 /** What the preload exposes as `window.otp`. */

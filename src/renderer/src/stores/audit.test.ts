@@ -1,10 +1,19 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { AuditEntry } from '../../../shared/domain/audit.ts'
+import type { AuditEntry, AuditVerification } from '../../../shared/domain/audit.ts'
 import { installBridge } from '../api/bridge.ts'
+import { useAppStore } from './app.ts'
 import { AUDIT_PAGE, useAuditStore } from './audit.ts'
 import { fakeBridge } from './fakeBridge.test-helpers.ts'
 
+const broken: AuditVerification = {
+  ok: false,
+  total: 9,
+  verifiedUpTo: 9,
+  brokenAt: { seq: 10, kind: 'tail-cut', reason: 'Entries after #9 are missing (head says #12).' },
+  head: { trail: 't', keyId: 'k', keyedFrom: 1, seq: 12, hash: 'h' },
+  legacyEntries: 0,
+}
 const entry = (seq: number): AuditEntry => ({ seq, at: seq, operator: 'ada', machine: 'm', appVersion: '0.1.0', action: 'export', summary: `#${seq}`, details: {}, prevHash: '', hash: '' })
 
 describe('audit store', () => {
@@ -32,9 +41,29 @@ describe('audit store', () => {
   })
 
   it('keeps the verification result, broken or not', async () => {
-    installBridge(fakeBridge({ verifyAudit: () => ({ ok: true, value: { ok: false, total: 9, verifiedUpTo: 4, brokenAt: { seq: 5, reason: 'hash mismatch' } } }) }).bridge)
+    installBridge(fakeBridge({ verifyAudit: () => ({ ok: true, value: broken }) }).bridge)
     const store = useAuditStore()
     await store.verify()
-    expect(store.verification?.brokenAt).toEqual({ seq: 5, reason: 'hash mismatch' })
+    expect(store.verification?.brokenAt).toEqual({ seq: 10, kind: 'tail-cut', reason: 'Entries after #9 are missing (head says #12).' })
+  })
+
+  it('exports the trail through main, keeps the verification the file was written with, and says so', async () => {
+    const fake = fakeBridge({
+      exportAudit: () => ({ ok: true, value: { path: '/tmp/audit.jsonl', entries: 9, verification: broken } }),
+      listAudit: () => ({ ok: true, value: [entry(1)] }),
+    })
+    installBridge(fake.bridge)
+    const store = useAuditStore()
+    await store.exportTrail()
+    expect(fake.callsOf('exportAudit')).toHaveLength(1)
+    expect(store.verification).toEqual(broken)
+    expect(useAppStore().toasts.at(-1)).toMatchObject({ kind: 'warning', message: expect.stringMatching(/Exported 9 audit entries to \/tmp\/audit.jsonl.*BROKEN/) })
+    expect(store.exporting).toBe(false)
+  })
+
+  it('says when the operator cancels the save dialog', async () => {
+    installBridge(fakeBridge({ exportAudit: () => ({ ok: true, value: { cancelled: true } }) }).bridge)
+    await useAuditStore().exportTrail()
+    expect(useAppStore().toasts.at(-1)).toMatchObject({ kind: 'info', message: 'Audit export cancelled' })
   })
 })

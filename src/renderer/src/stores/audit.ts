@@ -3,6 +3,8 @@ import { computed, ref, shallowRef } from 'vue'
 import type { AuditEntry, AuditVerification } from '../../../shared/domain/audit.ts'
 import type { AppError } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
+import { formatCount } from '../lib/format.ts'
+import { useAppStore } from './app.ts'
 
 export const AUDIT_PAGE = 100
 
@@ -17,6 +19,7 @@ export const useAuditStore = defineStore('audit', () => {
   const verification = shallowRef<AuditVerification | null>(null)
   const verifying = ref(false)
   const verifyError = shallowRef<AppError | null>(null)
+  const exporting = ref(false)
 
   const oldestSeq = computed(() => entries.value.at(-1)?.seq ?? null)
   const hasMore = computed(() => !reachedEnd.value && (oldestSeq.value ?? 0) > 1)
@@ -62,7 +65,26 @@ export const useAuditStore = defineStore('audit', () => {
     }
   }
 
-  return { entries, loading, loadingMore, loaded, error, verification, verifying, verifyError, hasMore, load, loadMore, verify }
+  /** The whole trail to a file the operator chooses (main shows the save dialog), with the head it was verified against. */
+  async function exportTrail(): Promise<void> {
+    if (exporting.value) return
+    const app = useAppStore()
+    exporting.value = true
+    const r = await otp().exportAudit({})
+    exporting.value = false
+    if (!r.ok) {
+      app.toast('error', `Audit export failed: ${r.error.message}`)
+    } else if ('cancelled' in r.value) {
+      app.toast('info', 'Audit export cancelled')
+    } else {
+      const { entries: count, path, verification: checked } = r.value
+      verification.value = checked
+      app.toast(checked.ok ? 'success' : 'warning', `Exported ${formatCount(count)} audit entr${count === 1 ? 'y' : 'ies'} to ${path}${checked.ok ? '' : ' — the chain is BROKEN, see the file\'s first line'}`)
+      void load()
+    }
+  }
+
+  return { entries, loading, loadingMore, loaded, error, verification, verifying, verifyError, exporting, hasMore, load, loadMore, verify, exportTrail }
 })
 
 function sortNewestFirst(list: AuditEntry[]): AuditEntry[] {

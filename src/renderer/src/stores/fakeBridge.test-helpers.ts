@@ -65,6 +65,7 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'setRetention',
     'listAudit',
     'verifyAudit',
+    'exportAudit',
   ] as const) {
     bridge[method] = async (request?: unknown) => {
       calls.push({ method, request })

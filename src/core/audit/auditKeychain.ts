@@ -1,0 +1,101 @@
+import { hash } from 'node:crypto'
+import { realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { AuditHead } from '../../shared/domain/audit.ts'
+import type { SecretStore } from '../credentials/secretStore.ts'
+
+// The trail's anchor in the OS keychain: its key and its head, one item each, named by the
+// trail's id (kept in the trail's first keyed entry), so several data folders can share one
+// keychain service without sharing a key.
+//
+// THE HEAD RULE. A row is committed to SQLite first; the head (seq and hash of the newest
+// entry) is written to the keychain afterwards, in the background: one write at a time, and
+// only the newest entry waiting (coalescing), so an enrollment never waits for the keychain.
+// The head may therefore LAG the table (by the entries of the last moments, or for good after
+// a crash between the row and the keychain write) but is NEVER AHEAD of it. Verification:
+//   - head seq > newest seq in the file       → the tail was cut ("entries after #N are missing");
+//   - the entry at head seq has another hash  → the chain was rewritten;
+//   - head seq ≤ newest seq, hash matches     → intact, provided the entries after the head
+//                                               verify under the key (a lagging head is fine).
+// What this leaves open: entries written after the last head write could be cut unseen; the
+// head normally follows within milliseconds.
+
+export const keyAccount = (trail: string): string => `audit:key:${trail}`
+export const headAccount = (trail: string): string => `audit:head:${trail}`
+
+/**
+ * Which trail a data folder's database holds, kept in the keychain too: a file whose keyed
+ * part was removed or rewritten as a plain SHA-256 chain (no `audit.keyed` entry, or another
+ * one) is still checked against the trail the keychain knows for it.
+ */
+export function folderAccount(databasePath: string): string {
+  let location = resolve(databasePath)
+  try {
+    location = realpathSync(location)
+  } catch {
+    // not created yet: the resolved path names it
+  }
+  return `audit:folder:${hash('sha256', location, 'hex').slice(0, 24)}`
+}
+
+export function serialiseHead(head: AuditHead): string {
+  return JSON.stringify({ v: 1, trail: head.trail, keyId: head.keyId, keyedFrom: head.keyedFrom, seq: head.seq, hash: head.hash })
+}
+
+/** The head as stored, or undefined when the item is absent or not a head this app wrote. */
+export function parseHead(raw: string | undefined): AuditHead | undefined {
+  if (raw === undefined) return undefined
+  try {
+    const h = JSON.parse(raw) as Record<string, unknown>
+    if (h.v !== 1 || typeof h.trail !== 'string' || typeof h.keyId !== 'string' || typeof h.hash !== 'string') return undefined
+    if (!Number.isSafeInteger(h.keyedFrom) || !Number.isSafeInteger(h.seq)) return undefined
+    return { trail: h.trail, keyId: h.keyId, keyedFrom: h.keyedFrom as number, seq: h.seq as number, hash: h.hash }
+  } catch {
+    return undefined
+  }
+}
+
+/** The key as stored (base64); any other value decodes to bytes whose fingerprint will not match. */
+export async function readKey(store: SecretStore, trail: string): Promise<Buffer | undefined> {
+  const raw = await store.get(keyAccount(trail))
+  return raw === undefined ? undefined : Buffer.from(raw, 'base64')
+}
+
+export interface HeadWriter {
+  /** Called after the entry's row is committed. */
+  advance(seq: number, hash: string): void
+  /** Resolves once every advance so far has reached the keychain (or failed). */
+  flush(): Promise<void>
+}
+
+/**
+ * Writes the head in the background, serialised and coalescing (see THE HEAD RULE): one
+ * keychain write per burst of entries. The console and the CLI appending to the same trail may
+ * each write the head last, so it can briefly name an older entry than the newest: a lagging
+ * head, which the rule allows; it is never ahead, since only committed entries are written.
+ */
+export function createHeadWriter(store: SecretStore, base: Pick<AuditHead, 'trail' | 'keyId' | 'keyedFrom'>, onError: (error: unknown) => void): HeadWriter {
+  let pending: { seq: number; hash: string } | null = null
+  let running: Promise<void> | null = null
+
+  async function pump(): Promise<void> {
+    while (pending) {
+      const next = pending
+      pending = null
+      try {
+        await store.set(headAccount(base.trail), serialiseHead({ ...base, ...next }))
+      } catch (error) {
+        onError(error)
+      }
+    }
+    running = null
+  }
+
+  return {
+    advance(seq, hash) {
+      if (!pending || seq > pending.seq) pending = { seq, hash }
+      running ??= pump()
+    },
+    flush: () => running ?? Promise.resolve(),
+  }
+}
