@@ -79,6 +79,7 @@ describe('Electron wiring (src/main/index.ts with a stand-in electron)', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       devTools: false,
+      disableBlinkFeatures: 'Auxclick',
     })
     expect(String(window.options.webPreferences.preload)).toMatch(/[/\\]preload[/\\]index\.cjs$/)
     expect(window.loadedUrl).toBe(APP_ENTRY_URL)

@@ -29,6 +29,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       devTools: options.devTools,
+      // Middle-click opens no window (window.open is denied anyway: hardening.ts).
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   })
