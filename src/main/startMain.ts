@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import { createAppCore } from '../core/app/appCore.ts'
 import { createFileEnrolledStore } from '../core/app/trainingState.ts'
 import type { SecretStore } from '../core/credentials/secretStore.ts'
-import { createDiagnosticLog } from '../core/log/diagnosticLog.ts'
+import { createDiagnosticLog, type DiagnosticLog } from '../core/log/diagnosticLog.ts'
 import type { FetchLike } from '../core/protocol/types.ts'
-import { startTrainingServer } from '../core/simulator/trainingServer.ts'
+import { startTrainingServer, type TrainingServer } from '../core/simulator/trainingServer.ts'
 import type { AppInfo } from '../shared/domain/appInfo.ts'
 import type { HostPlatform, MainContext } from './ipc/context.ts'
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts'
@@ -38,11 +38,24 @@ export interface MainRuntime {
 export async function startMain(options: StartMainOptions): Promise<MainRuntime> {
   const logDir = join(options.dataDir, 'logs')
   const logger = createDiagnosticLog({ dir: logDir })
-  const training = await startTrainingServer({
-    enrolledStore: createFileEnrolledStore(join(options.dataDir, 'training-enrolled.json')),
-    ...(options.training?.onTokenIssued ? { onTokenIssued: options.training.onTokenIssued } : {}),
-    ...(options.training?.onSignatureReceived ? { onSignatureReceived: options.training.onSignatureReceived } : {}),
-  })
+  let training: TrainingServer | undefined
+  try {
+    training = await startTrainingServer({
+      enrolledStore: createFileEnrolledStore(join(options.dataDir, 'training-enrolled.json')),
+      ...(options.training?.onTokenIssued ? { onTokenIssued: options.training.onTokenIssued } : {}),
+      ...(options.training?.onSignatureReceived ? { onSignatureReceived: options.training.onSignatureReceived } : {}),
+    })
+    return await startWith(options, logger, logDir, training)
+  } catch (error) {
+    // The start-up error box names the log folder: the reason must be there.
+    logger.error('main.start-failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
+    await training?.close().catch(() => {})
+    await logger.close()
+    throw error
+  }
+}
+
+async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDir: string, training: TrainingServer): Promise<MainRuntime> {
   const appInfo: AppInfo = {
     version: options.appVersion,
     operator: userInfo().username,
@@ -72,6 +85,7 @@ export async function startMain(options: StartMainOptions): Promise<MainRuntime>
     trainingUrl: training.url,
     async close() {
       stopRetention()
+      logger.info('main.stopping')
       await training.close()
       await core.audit.flush()
       core.close()

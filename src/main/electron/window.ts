@@ -1,11 +1,14 @@
 import { BrowserWindow } from 'electron'
-import { fileURLToPath } from 'node:url'
 
-export function rendererFileUrl(): string {
-  return new URL('../renderer/index.html', import.meta.url).href
+export interface MainWindowOptions {
+  /** app://console/index.html, or the electron-vite dev server when not packaged. */
+  url: string
+  preloadPath: string
+  /** DevTools only in an unpackaged (development) run. */
+  devTools: boolean
 }
 
-export function createMainWindow(devServerUrl: string | undefined): BrowserWindow {
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -14,16 +17,24 @@ export function createMainWindow(devServerUrl: string | undefined): BrowserWindo
     title: 'OTP Enrollment Console',
     show: false,
     webPreferences: {
-      preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+      preload: options.preloadPath,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      devTools: options.devTools,
+      // Middle-click opens no window (window.open is denied anyway: hardening.ts).
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   })
   window.once('ready-to-show', () => window.show())
-  if (devServerUrl) void window.loadURL(devServerUrl)
-  else void window.loadURL(rendererFileUrl())
+  void window.loadURL(options.url)
   return window
 }

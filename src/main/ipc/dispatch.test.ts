@@ -3,35 +3,39 @@ import type { Logger } from '../../core/log/logger.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import { ipcContract } from '../../shared/ipc/contract.ts'
 import type { HandlerMap } from './context.ts'
+import { APP_ENTRY_URL } from '../appScheme.ts'
 import { createDispatch, createSenderCheck } from './dispatch.ts'
 
 describe('createSenderCheck', () => {
-  const packaged = createSenderCheck({ fileUrl: 'file:///opt/app/out/renderer/index.html' })
-  const dev = createSenderCheck({ devOrigin: 'http://localhost:5173' })
+  const packaged = createSenderCheck({ appEntryUrl: APP_ENTRY_URL })
+  const dev = createSenderCheck({ appEntryUrl: APP_ENTRY_URL, devOrigin: 'http://localhost:5173' })
 
-  it('accepts the packaged renderer, with or without a route hash', () => {
-    expect(packaged('file:///opt/app/out/renderer/index.html')).toBe(true)
-    expect(packaged('file:///opt/app/out/renderer/index.html#/history?outcome=rejected')).toBe(true)
+  it('accepts the renderer on the app scheme, with or without a route hash', () => {
+    expect(packaged('app://console/index.html')).toBe(true)
+    expect(packaged('app://console/index.html#/history?outcome=rejected')).toBe(true)
   })
 
-  it('refuses other files, other origins and garbage', () => {
-    expect(packaged('file:///opt/app/out/renderer/other.html')).toBe(false)
-    expect(packaged('file:///tmp/index.html')).toBe(false)
+  it('refuses other files, other hosts and schemes, file:// and garbage', () => {
+    expect(packaged('app://console/other.html')).toBe(false)
+    expect(packaged('app://evil/index.html')).toBe(false)
+    expect(packaged('file:///opt/app/out/renderer/index.html')).toBe(false)
     expect(packaged('https://evil.example/index.html')).toBe(false)
+    expect(packaged('http://localhost:5173/')).toBe(false)
     expect(packaged('not a url')).toBe(false)
     expect(packaged(undefined)).toBe(false)
   })
 
-  it('accepts only the dev server origin in development', () => {
+  it('accepts the dev server origin only when one is given', () => {
     expect(dev('http://localhost:5173/#/enroll')).toBe(true)
     expect(dev('http://localhost:5174/')).toBe(false)
-    expect(dev('file:///opt/app/out/renderer/index.html')).toBe(false)
+    expect(dev('app://console/index.html')).toBe(true)
+    expect(createSenderCheck({ devOrigin: 'null' })('app://x/index.html')).toBe(false)
   })
 })
 
 describe('createDispatch', () => {
-  const APP_URL = 'file:///opt/app/out/renderer/index.html'
-  const trusted = createSenderCheck({ fileUrl: APP_URL })
+  const APP_URL = APP_ENTRY_URL
+  const trusted = createSenderCheck({ appEntryUrl: APP_ENTRY_URL })
 
   function setup(listAudit: (request: unknown) => Promise<Result<unknown>>) {
     const calls: unknown[] = []

@@ -4,6 +4,7 @@ import type { Logger } from '../../core/log/logger.ts'
 import { ipcContract, type IpcMethod } from '../../shared/ipc/contract.ts'
 import { fail, type Result } from '../../shared/domain/result.ts'
 import type { HandlerMap } from './context.ts'
+import { logRefusedCall } from './refusedCalls.ts'
 
 export type Dispatch = (channel: string, payload: unknown, senderUrl: string | undefined) => Promise<Result<unknown>>
 
@@ -28,14 +29,20 @@ function fieldErrors(error: z.ZodError): Record<string, string> {
 export function createDispatch(handlers: HandlerMap, isTrustedSender: (url: string | undefined) => boolean, logger: Logger): Dispatch {
   return async (channel, payload, senderUrl) => {
     if (!isTrustedSender(senderUrl)) {
-      logger.warn('ipc.rejected-sender', { channel, senderUrl })
+      logRefusedCall(logger, { channel, reason: 'sender is not the app page', senderUrl })
       return fail('forbidden', 'This call did not come from the console’s own window.')
     }
     const method = methodByChannel.get(channel)
-    if (!method) return fail('invalid-input', `Unknown request ${channel}.`)
+    if (!method) {
+      logRefusedCall(logger, { channel, reason: 'unknown channel', senderUrl })
+      return fail('invalid-input', 'Unknown request.')
+    }
     const parsed = ipcContract[method].request.safeParse(payload)
     if (!parsed.success) {
       const fields = fieldErrors(parsed.error)
+      // Field names and zod's issue codes only: messages and values stay out of the log.
+      const issues = [...new Set(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.code}`))].slice(0, 8)
+      logRefusedCall(logger, { channel, reason: `invalid payload (${issues.join(', ')})`, senderUrl })
       return fail('invalid-input', Object.values(fields)[0] ?? 'The request was not valid.', fields)
     }
     try {
@@ -51,10 +58,11 @@ export function createDispatch(handlers: HandlerMap, isTrustedSender: (url: stri
 }
 
 /**
- * Trusted senders: the packaged renderer's index.html (file://) or, in development, the
- * electron-vite dev server origin. Anything else (an iframe, a navigated page) is refused.
+ * Trusted senders: the renderer's index.html on the app:// scheme (any route hash) or, in
+ * development, the electron-vite dev server origin. Anything else (an iframe, a navigated
+ * page, file://) is refused.
  */
-export function createSenderCheck(allowed: { fileUrl?: string | undefined; devOrigin?: string | undefined }) {
+export function createSenderCheck(allowed: { appEntryUrl?: string | undefined; devOrigin?: string | undefined }) {
   return (url: string | undefined): boolean => {
     if (!url) return false
     let parsed: URL
@@ -63,10 +71,8 @@ export function createSenderCheck(allowed: { fileUrl?: string | undefined; devOr
     } catch {
       return false
     }
-    if (allowed.fileUrl && parsed.protocol === 'file:') {
-      return `${parsed.protocol}//${parsed.host}${parsed.pathname}` === allowed.fileUrl
-    }
-    if (allowed.devOrigin) return parsed.origin === allowed.devOrigin
-    return false
+    // `origin` is "null" for non-special schemes such as app:, so compare scheme, host and path.
+    if (allowed.appEntryUrl && `${parsed.protocol}//${parsed.host}${parsed.pathname}` === allowed.appEntryUrl) return true
+    return allowed.devOrigin !== undefined && parsed.origin !== 'null' && parsed.origin === allowed.devOrigin
   }
 }

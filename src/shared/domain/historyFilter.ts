@@ -14,10 +14,12 @@ export function isHistorySort(value: unknown): value is HistorySort {
 // One filter shape for the History view (kept in the route's query string), the CLI's
 // `history`/`export` flags and the store's query module.
 
+// Every array and string is bounded (IPC limits): an array at most one entry per value, a
+// payment id at most 19 digits (a 64-bit id), as the precheck's.
 export const historyFilterSchema = z.object({
-  outcome: z.array(z.enum(OUTCOMES)).optional(),
+  outcome: z.array(z.enum(OUTCOMES)).max(OUTCOMES.length).optional(),
   code: z.string().trim().min(1).max(16).optional(),
-  environment: z.array(z.enum(ENVIRONMENT_IDS)).optional(),
+  environment: z.array(z.enum(ENVIRONMENT_IDS)).max(ENVIRONMENT_IDS.length).optional(),
   operator: z.string().trim().min(1).max(128).optional(),
   /** Inclusive lower bound, ms since epoch. */
   from: z.number().int().nonnegative().optional(),
@@ -25,7 +27,7 @@ export const historyFilterSchema = z.object({
   to: z.number().int().nonnegative().optional(),
   /** Free text: payment id, reference, or phone digits (local `0803…` form allowed). */
   search: z.string().trim().min(1).max(64).optional(),
-  paymentId: z.string().regex(/^\d+$/).optional(),
+  paymentId: z.string().max(19).regex(/^\d{1,19}$/).optional(),
   sort: z.enum(HISTORY_SORTS).optional(),
 })
 export type HistoryFilter = z.infer<typeof historyFilterSchema>

@@ -67,7 +67,7 @@ export const ipcContract = {
       confirmRetry: z.boolean().optional(),
     }),
   },
-  precheckEnroll: { channel: 'enroll:precheck', request: z.object({ paymentId: z.string().regex(/^\d{1,19}$/) }) },
+  precheckEnroll: { channel: 'enroll:precheck', request: z.object({ paymentId: z.string().max(19).regex(/^\d{1,19}$/) }) },
 
   queryHistory: { channel: 'history:query', request: historyPageRequestSchema },
   countHistory: { channel: 'history:count', request: z.object({ filter: historyFilterSchema }) },
