@@ -18,7 +18,7 @@ const vueLibs = ['vue', 'pinia', 'vue-router', '@tanstack/vue-virtual'].map((nam
 const nodeGroup = { group: NODE_BUILTINS, message: 'Node APIs are not available in this layer.' }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.e2e-data/**', '.bench-data/**'] },
+  { ignores: ['out/**', 'out-cli/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.e2e-data/**', '.bench-data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
