@@ -1,4 +1,3 @@
-import { maskPhone } from '../shared/domain/phone.ts'
 import { parse, UsageError } from './args.ts'
 import { openCore } from './openCore.ts'
 import type { Output } from './output.ts'
@@ -7,8 +6,8 @@ export const HISTORY_USAGE = `otp-console history [--outcome enrolled,rejected,f
     [--since ISO] [--until ISO] [--env ENV] [--operator NAME] [--payment-id ID] [--limit N] [--data-dir DIR] [--json]`
 
 export async function historyCommand(argv: string[], out: Output): Promise<number> {
-  // Loaded here, not at the top: the filter schema brings zod (see main.ts).
-  const { filterOptions, toFilter } = await import('./filterArgs.ts')
+  // Loaded here, not at the top: the filter schema brings zod, phone masking libphonenumber-js (see main.ts).
+  const [{ filterOptions, toFilter }, { maskPhone }] = await Promise.all([import('./filterArgs.ts'), import('../shared/domain/phone.ts')])
   const values = parse(argv, { ...filterOptions, limit: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } })
   out.json = values.json === true
   const limit = values.limit === undefined ? 20 : Number(values.limit)

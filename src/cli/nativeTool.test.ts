@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Linter } from 'eslint'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BUNDLE_DIR, freshBundleEntry, ROOT } from '../../bin/cliBundle.mjs'
@@ -43,7 +44,7 @@ describe('help and version', () => {
     expect(run.stderr).toBe('')
   })
 
-  it('--help lists every command and loads the bundle’s entry only, not the core', async () => {
+  it('--help lists every command and loads under 64 KB of the bundle: no core, no libraries', async () => {
     // A loader hook in the CLI process reports every module it loads.
     const hook = `data:text/javascript,${encodeURIComponent(
       "import { registerHooks } from 'node:module'; const seen = []; registerHooks({ load(url, context, next) { seen.push(url); return next(url, context) } }); process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(seen)))",
@@ -52,9 +53,12 @@ describe('help and version', () => {
     expect(run.code).toBe(0)
     for (const command of ['enroll', 'history', 'export', 'audit verify']) expect(run.stdout).toContain(`otp-console ${command}`)
     const loaded = (JSON.parse(run.stderr.slice(run.stderr.indexOf('LOADED ') + 7)) as string[]).filter((url) => url.startsWith('file:'))
-    expect(loaded).toContain(`file://${join(BUNDLE_DIR, 'main.mjs')}`)
+    expect(loaded).toContain(pathToFileURL(join(BUNDLE_DIR, 'main.mjs')).href)
     expect(loaded.filter((url) => url.endsWith('.ts'))).toEqual([])
     expect(loaded.filter((url) => /appCore|secretStore|diagnosticLog|node_modules/.test(url))).toEqual([])
+    // A command file importing zod, libphonenumber-js or the core at its top would add 150-300 KB.
+    const bundleBytes = loaded.filter((url) => url.startsWith(pathToFileURL(BUNDLE_DIR).href)).reduce((sum, url) => sum + statSync(fileURLToPath(url)).size, 0)
+    expect(bundleBytes).toBeLessThan(64 * 1024)
   })
 })
 
