@@ -20,7 +20,7 @@ const ipcTransport = { group: ['**/shared/ipc/**'], message: 'Core never imports
 const nodeGroup = { group: NODE_BUILTINS, message: 'Node APIs are not available in this layer.' }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.e2e-data/**', '.bench-data/**'] },
+  { ignores: ['out/**', 'out-cli/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.e2e-data/**', '.bench-data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'packaging/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['src/cli/bundle.globalSetup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

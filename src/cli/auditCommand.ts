@@ -7,13 +7,13 @@ import { toFilter } from './filterArgs.ts'
 import { openCore } from './openCore.ts'
 import type { Output } from './output.ts'
 
-export const AUDIT_USAGE = `npm run cli -- audit verify [--data-dir DIR] [--json]
-  npm run cli -- audit export --out FILE [--since ISO] [--until ISO] [--data-dir DIR] [--json]`
+export const AUDIT_USAGE = `otp-console audit verify [--data-dir DIR] [--json]
+  otp-console audit export --out FILE [--since ISO] [--until ISO] [--data-dir DIR] [--json]`
 
 /** `audit verify` and `audit export`: exit 0 intact (exported), 1 chain broken (file still written), 3 no OS keychain. */
 export async function auditCommand(argv: string[], out: Output): Promise<number> {
   const [sub, ...rest] = argv
-  if (sub !== 'verify' && sub !== 'export') throw new UsageError(`Usage: ${AUDIT_USAGE}`)
+  if (sub !== 'verify' && sub !== 'export') throw new UsageError(sub === undefined ? 'audit needs a subcommand.' : `Unknown audit subcommand "${sub}".`)
   const values = parse(rest, {
     'data-dir': { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -21,11 +21,11 @@ export async function auditCommand(argv: string[], out: Output): Promise<number>
   } as const)
   out.json = values.json === true
   const outPath = (values as { out?: string }).out
-  if (sub === 'export' && !outPath) throw new UsageError(`audit export needs --out FILE.\nUsage: ${AUDIT_USAGE}`)
+  if (sub === 'export' && !outPath) throw new UsageError('audit export needs --out FILE.')
   // One date rule for every --since/--until of the CLI.
   const period = toFilter({ since: (values as { since?: string }).since, until: (values as { until?: string }).until })
 
-  const opened = await openCore({ dataDir: values['data-dir'] })
+  const opened = await openCore({ dataDir: values['data-dir'], mustExist: true })
   try {
     if (sub === 'verify') {
       const result = await opened.core.audit.verify()

@@ -1,42 +1,13 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTrainingServer } from '../core/simulator/trainingServer.ts'
+import { runBin } from './spawnCli.test-helpers.ts'
 
-// The CLI as a user runs it: a separate Node process from source, real HTTP, real SQLite.
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
+// The CLI as a user runs it: a separate Node process through the bin, real HTTP, real SQLite.
 const COMPAT = { clientId: 'IKIACLITEST000000000000000000000000000001', clientSecret: 'cli-test-secret-0123456789abcdef' }
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-  json: Record<string, unknown>
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args], {
-      env: { ...process.env, OTP_CLIENT_ID: '', OTP_CLIENT_SECRET: '', ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.on('close', (code) => {
-      let json: Record<string, unknown> = {}
-      try {
-        json = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>
-      } catch {
-        /* not JSON output */
-      }
-      resolve({ code, stdout, stderr, json })
-    })
-  })
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runBin(args, { env })
 
 const dataDir = mkdtempSync(join(tmpdir(), 'otp-cli-'))
 const enrollArgs = (paymentId: string, ...more: string[]) => ['enroll', '--payment-id', paymentId, '--phone', '0803 123 4567', '--data-dir', dataDir, '--json', ...more]

@@ -2,16 +2,15 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HISTORY_FILE } from '../core/app/appCore.ts'
 import { createHistoryStore } from '../core/history/historyStore.ts'
 import { startTrainingServer } from '../core/simulator/trainingServer.ts'
 import { openDatabase } from '../core/storage/openDatabase.ts'
+import { BIN } from './spawnCli.test-helpers.ts'
 
 // "A crash mid-request leaves an unknown record, never no record": a real CLI process is
 // killed with SIGKILL while its request hangs at the server, then the file is read back.
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
 const CREDS = { clientId: 'IKIACRASHTEST0000000000000000000000000001', clientSecret: 'crash-test-secret-0123456789' }
 
 let server: Awaited<ReturnType<typeof startTrainingServer>>
@@ -34,7 +33,7 @@ describe('crash mid-request', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'otp-crash-'))
     const child = spawn(
       process.execPath,
-      ['--disable-warning=ExperimentalWarning', MAIN, 'enroll', '--payment-id', '4440999', '--phone', '08031234567', '--ref', 'JB-9-Enrol', '--base-url', server.url, '--data-dir', dataDir],
+      [BIN, 'enroll', '--payment-id', '4440999', '--phone', '08031234567', '--ref', 'JB-9-Enrol', '--base-url', server.url, '--data-dir', dataDir],
       { env: { ...process.env, OTP_CLIENT_ID: CREDS.clientId, OTP_CLIENT_SECRET: CREDS.clientSecret }, stdio: 'ignore' },
     )
     await requestArrived

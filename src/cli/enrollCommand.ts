@@ -1,13 +1,12 @@
 import type { AttemptRecord } from '../shared/domain/attempt.ts'
-import { defaultTransactionRef, validateEnrollInput } from '../shared/domain/enrollInput.ts'
 import { ENVIRONMENT_LABELS } from '../shared/domain/environments.ts'
 import { explainCode, explainHttpStatus } from '../shared/domain/errorCodes.ts'
-import { DEFAULT_SIGNATURE_METHOD, isSignatureMethod } from '../shared/domain/signatureMethods.ts'
+import { DEFAULT_SIGNATURE_METHOD, SIGNATURE_METHODS, type SignatureMethod } from '../shared/domain/signatureMethods.ts'
 import { EXIT, parse, UsageError } from './args.ts'
 import { openCore } from './openCore.ts'
 import type { Output } from './output.ts'
 
-export const ENROLL_USAGE = `npm run cli -- enroll --payment-id ID --phone NUMBER [--ref REF] [--env training|sandbox|production|custom]
+export const ENROLL_USAGE = `otp-console enroll --payment-id ID --phone NUMBER [--ref REF] [--env training|sandbox|production|custom]
     [--base-url URL] [--passport-url URL] [--signature-method SHA1|SHA-256|SHA-512] [--data-dir DIR] [--json]
     [--confirm-production ID]`
 
@@ -23,9 +22,19 @@ function describe(record: AttemptRecord): string[] {
     const why = explainHttpStatus(record.httpStatus)
     lines.push(`  ${why.meaning}`, `  Next: ${why.nextStep}`)
   }
-  if (record.failureReason) lines.push(`  ${record.failureReason}`)
+  // For a plain HTTP failure the reason is the status explanation already shown above.
+  if (record.failureReason && !lines.includes(`  ${record.failureReason}`)) lines.push(`  ${record.failureReason}`)
   if (record.outcome === 'unknown') lines.push('  Not retried automatically: check the payment before sending again.')
   return lines
+}
+
+/** SHA1, sha-256, Sha512…: any case, with or without the dash. */
+function signatureMethodFrom(value: string | undefined): SignatureMethod {
+  if (value === undefined) return DEFAULT_SIGNATURE_METHOD
+  const plain = (text: string) => text.toUpperCase().replace('-', '')
+  const method = SIGNATURE_METHODS.find((candidate) => plain(candidate) === plain(value.trim()))
+  if (!method) throw new UsageError(`--signature-method must be SHA1, SHA-256 or SHA-512 (got "${value}").`)
+  return method
 }
 
 export async function enrollCommand(argv: string[], out: Output): Promise<number> {
@@ -42,9 +51,9 @@ export async function enrollCommand(argv: string[], out: Output): Promise<number
     json: { type: 'boolean', default: false },
   })
   out.json = values.json === true
-  if (!values['payment-id'] || !values.phone) throw new UsageError(`enroll needs --payment-id and --phone.\nUsage: ${ENROLL_USAGE}`)
-  const method = values['signature-method'] ?? DEFAULT_SIGNATURE_METHOD
-  if (!isSignatureMethod(method)) throw new UsageError(`--signature-method must be SHA1, SHA-256 or SHA-512 (got "${method}").`)
+  if (!values['payment-id'] || !values.phone) throw new UsageError('enroll needs --payment-id and --phone.')
+  const method = signatureMethodFrom(values['signature-method'])
+  const { defaultTransactionRef, validateEnrollInput } = await import('../shared/domain/enrollInput.ts')
   const transactionRef = values.ref ?? defaultTransactionRef(Date.now())
   // Bad fields fail here, before the data folder is opened (or created).
   const input = validateEnrollInput({ paymentId: values['payment-id'], phone: values.phone, transactionRef, signatureMethod: method })

@@ -1,27 +1,15 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { HISTORY_FILE } from '../core/app/appCore.ts'
+import { runBin } from './spawnCli.test-helpers.ts'
 
 // `export` and `audit verify` as a support engineer runs them, on a data folder the CLI filled.
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
 const dataDir = mkdtempSync(join(tmpdir(), 'otp-cli-export-'))
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args, '--data-dir', dataDir], { env: { ...process.env, OTP_CLIENT_ID: '', OTP_CLIENT_SECRET: '' } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const cli = (args: string[]) => runBin([...args, '--data-dir', dataDir])
 
 // Several CLI runs per case: on a loaded 2-core machine one run can take seconds.
 const SLOW = 90_000

@@ -1,14 +1,23 @@
-import { resolve } from 'node:path'
-import { exportSlice } from '../core/app/exportSlice.ts'
+import { dirname, resolve } from 'node:path'
 import { EXPORT_FORMATS, isExportFormat } from '../shared/domain/export.ts'
 import { parse, UsageError } from './args.ts'
-import { filterOptions, toFilter } from './filterArgs.ts'
 import { appVersion, openCore } from './openCore.ts'
+import { folderState } from './folderState.ts'
 import type { Output } from './output.ts'
 
-export const EXPORT_USAGE = `npm run cli -- export --format csv|jsonl|bundle --out FILE [history filters] [--full-phone] [--data-dir DIR] [--json]`
+export const EXPORT_USAGE = `otp-console export --format csv|jsonl|bundle --out FILE [history filters] [--full-phone] [--data-dir DIR] [--json]`
+
+/** The folder the export goes to must exist: say so by name (not by the temporary file's). */
+function requireOutFolder(outPath: string): void {
+  const folder = dirname(outPath)
+  const state = folderState(folder)
+  if (state === 'missing') throw new UsageError(`The folder ${folder} does not exist: create it or choose another --out.`)
+  if (state === 'not-a-folder') throw new UsageError(`${folder} is not a folder: choose another --out.`)
+}
 
 export async function exportCommand(argv: string[], out: Output): Promise<number> {
+  // Loaded here, not at the top: the filter schema brings zod, the export the core (see main.ts).
+  const [{ filterOptions, toFilter }, { exportSlice }] = await Promise.all([import('./filterArgs.ts'), import('../core/app/exportSlice.ts')])
   const values = parse(argv, {
     ...filterOptions,
     format: { type: 'string' },
@@ -19,21 +28,22 @@ export async function exportCommand(argv: string[], out: Output): Promise<number
   })
   out.json = values.json === true
   const format = values.format
-  if (!isExportFormat(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}.\nUsage: ${EXPORT_USAGE}`)
-  if (!values.out) throw new UsageError(`export needs --out FILE.\nUsage: ${EXPORT_USAGE}`)
+  if (!isExportFormat(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}.`)
+  if (!values.out) throw new UsageError('export needs --out FILE.')
+  const outPath = resolve(values.out)
+  requireOutFolder(outPath)
   const filter = toFilter(values)
-  const opened = await openCore({ dataDir: values['data-dir'] })
+  const opened = await openCore({ dataDir: values['data-dir'], mustExist: true })
   try {
     const result = await exportSlice(opened.core, {
       filter,
       format,
-      outPath: resolve(values.out),
+      outPath,
       fullPhone: values['full-phone'] === true,
       logDir: opened.logDir,
       appVersion,
-      onProgress: ({ written, total }) => out.progress(`\rexported ${written} of ${total}`),
+      onProgress: ({ written, total }) => out.progress(`exported ${written} of ${total}`),
     })
-    out.progress('\n')
     out.result(result, [`Exported ${result.rows} attempts to ${result.path}${values['full-phone'] ? ' (FULL phone numbers)' : ' (phone numbers masked)'}.`])
     return 0
   } finally {

@@ -1,19 +1,19 @@
-import { maskPhone } from '../shared/domain/phone.ts'
 import { parse, UsageError } from './args.ts'
-import { filterOptions, toFilter } from './filterArgs.ts'
 import { openCore } from './openCore.ts'
 import type { Output } from './output.ts'
 
-export const HISTORY_USAGE = `npm run cli -- history [--outcome enrolled,rejected,failed,unknown] [--code C] [--search TEXT]
+export const HISTORY_USAGE = `otp-console history [--outcome enrolled,rejected,failed,unknown] [--code C] [--search TEXT]
     [--since ISO] [--until ISO] [--env ENV] [--operator NAME] [--payment-id ID] [--limit N] [--data-dir DIR] [--json]`
 
 export async function historyCommand(argv: string[], out: Output): Promise<number> {
+  // Loaded here, not at the top: the filter schema brings zod, phone masking libphonenumber-js (see main.ts).
+  const [{ filterOptions, toFilter }, { maskPhone }] = await Promise.all([import('./filterArgs.ts'), import('../shared/domain/phone.ts')])
   const values = parse(argv, { ...filterOptions, limit: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } })
   out.json = values.json === true
   const limit = values.limit === undefined ? 20 : Number(values.limit)
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit takes a whole number from 1 to 500.')
   const filter = toFilter(values)
-  const opened = await openCore({ dataDir: values['data-dir'] })
+  const opened = await openCore({ dataDir: values['data-dir'], mustExist: true })
   try {
     const page = opened.core.history.page({ filter, limit })
     const total = opened.core.history.count(filter)

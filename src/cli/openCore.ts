@@ -1,19 +1,21 @@
-import { readFileSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
-import { createAppCore, type AppCore } from '../core/app/appCore.ts'
+import type { AppCore } from '../core/app/appCore.ts'
 import { defaultDataDir, keychainService } from '../core/app/dataDir.ts'
-import { createFileEnrolledStore } from '../core/app/trainingState.ts'
-import { createOsSecretStore } from '../core/credentials/secretStore.ts'
-import { createDiagnosticLog } from '../core/log/diagnosticLog.ts'
 import type { Credentials } from '../core/protocol/types.ts'
-import { startTrainingServer } from '../core/simulator/trainingServer.ts'
 import { checkApiUrl } from '../shared/domain/apiUrl.ts'
 import { isEnvironmentId, type EnvironmentEndpoints, type EnvironmentId } from '../shared/domain/environments.ts'
 import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../shared/domain/secretRule.ts'
 import { UsageError } from './args.ts'
+import { folderState } from './folderState.ts'
+import { appVersion } from './version.ts'
 
-export const appVersion: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+// Only light modules are imported at the top: the core (SQLite, pino, zod, the keychain
+// binding, the training server) is loaded inside openCore(), so `--help`, `--version` and
+// usage errors never pay for it.
+
+/** Kept here for the command files that import it from openCore. */
+export { appVersion }
 
 export interface CoreOptions {
   dataDir?: string | undefined
@@ -22,6 +24,8 @@ export interface CoreOptions {
   passportUrl?: string | undefined
   /** Start the built-in training server if the environment is Training. */
   needsTraining?: boolean
+  /** Reading commands (history, export, audit): a data folder that does not exist is an error, not a new empty one. */
+  mustExist?: boolean
 }
 
 export interface OpenedCore {
@@ -60,6 +64,12 @@ function endpointsFrom(options: CoreOptions): EnvironmentEndpoints | undefined {
   return { baseUrl, passportUrl: normal.passportUrl ?? baseUrl }
 }
 
+function requireFolder(dataDir: string): void {
+  const state = folderState(dataDir)
+  if (state === 'missing') throw new UsageError(`No data folder at ${dataDir}: nothing has been recorded there. Check --data-dir or OTP_CONSOLE_DATA_DIR.`)
+  if (state === 'not-a-folder') throw new UsageError(`${dataDir} is not a folder. Check --data-dir or OTP_CONSOLE_DATA_DIR.`)
+}
+
 /** Everything that can be wrong with the arguments, checked before anything is created or sent. */
 function checkArguments(options: CoreOptions) {
   const endpointOverride = endpointsFrom(options)
@@ -78,10 +88,16 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
   const checked = checkArguments(options)
   const { endpointOverride, credentialOverride } = checked
   let environment = checked.environment
+  if (options.mustExist) requireFolder(dataDir)
 
+  const [{ createAppCore }, { createOsSecretStore }, { createDiagnosticLog }] = await Promise.all([
+    import('../core/app/appCore.ts'),
+    import('../core/credentials/secretStore.ts'),
+    import('../core/log/diagnosticLog.ts'),
+  ])
   const logDir = join(dataDir, 'logs')
   const logger = createDiagnosticLog({ dir: logDir, fileName: 'cli.log' })
-  let training: Awaited<ReturnType<typeof startTrainingServer>> | undefined
+  let training: { url: string; close(): Promise<void> } | undefined
   const core = createAppCore({
     dataDir,
     fetch: (input, init) => fetch(input, init),
@@ -98,6 +114,7 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
   await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   environment ??= core.settings.read().activeEnvironment
   if (environment === 'training' && options.needsTraining) {
+    const [{ startTrainingServer }, { createFileEnrolledStore }] = await Promise.all([import('../core/simulator/trainingServer.ts'), import('../core/app/trainingState.ts')])
     training = await startTrainingServer({ enrolledStore: createFileEnrolledStore(join(dataDir, 'training-enrolled.json')) })
   }
   return {

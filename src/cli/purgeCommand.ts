@@ -2,7 +2,7 @@ import { parse, UsageError } from './args.ts'
 import { openCore } from './openCore.ts'
 import type { Output } from './output.ts'
 
-export const PURGE_USAGE = 'npm run cli -- purge --before DATE [--data-dir DIR] [--json]'
+export const PURGE_USAGE = 'otp-console purge --before DATE [--data-dir DIR] [--json]'
 
 /**
  * A date alone (2026-01-31) is the start of that day in local time, like the History view's
@@ -24,7 +24,7 @@ export async function purgeCommand(argv: string[], out: Output): Promise<number>
   if (!values.before) throw new UsageError(`purge needs --before DATE.\nUsage: ${PURGE_USAGE}`)
   const before = parseBefore(values.before)
   if (before > Date.now()) throw new UsageError(`--before ${values.before} is in the future; nothing was purged.`)
-  const opened = await openCore({ dataDir: values['data-dir'] })
+  const opened = await openCore({ dataDir: values['data-dir'], mustExist: true })
   try {
     const attempts = opened.core.retention.purgeBefore(before, 'cli')
     const iso = new Date(before).toISOString()

@@ -1,0 +1,86 @@
+// The CLI bundle: src/cli/main.ts and everything it imports, bundled by rolldown (which Vite
+// already brings) into out-cli/, so `otp-console` loads a few files instead of ~300. Built by
+// `npm install` (the `prepare` script runs this file); bin/otp-console.mjs uses it only while
+// it matches the sources it was built from, and runs the sources directly otherwise.
+//
+// Plain JavaScript on purpose: `npm install` runs this before anything is built, and the
+// launcher imports it on Node versions that cannot strip types.
+
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const BUNDLE_DIR = join(ROOT, 'out-cli')
+const SOURCE_ENTRY = join(ROOT, 'src', 'cli', 'main.ts')
+const MANIFEST = 'manifest.json'
+
+function fingerprint(file) {
+  const stat = statSync(file)
+  return `${stat.size}:${stat.mtimeMs}`
+}
+
+/**
+ * The bundle's entry file if the bundle in `dir` was built from the sources as they are now
+ * (same size and modification time for every file it contains, package.json included);
+ * null if there is no bundle or any of them changed.
+ */
+export function freshBundleEntry(dir = BUNDLE_DIR) {
+  let manifest
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'))
+  } catch {
+    return null
+  }
+  try {
+    for (const [file, print] of Object.entries(manifest.sources)) {
+      if (fingerprint(join(ROOT, file)) !== print) return null
+    }
+  } catch {
+    return null
+  }
+  return join(dir, manifest.entry)
+}
+
+/** Builds the bundle into a fresh folder, then swaps it in, so a running CLI never sees half of one. */
+export async function buildCliBundle(dir = BUNDLE_DIR) {
+  const { build } = await import('rolldown')
+  const staging = `${dir}.staging-${process.pid}`
+  rmSync(staging, { recursive: true, force: true })
+  const result = await build({
+    input: { main: SOURCE_ENTRY },
+    platform: 'node',
+    // The keychain binding is a native addon: it is loaded from node_modules as it is.
+    external: [/^node:/, '@napi-rs/keyring'],
+    logLevel: 'warn',
+    output: { dir: staging, format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
+    write: true,
+  })
+  const modules = new Set([join(ROOT, 'package.json')])
+  for (const output of result.output) {
+    for (const id of output.moduleIds ?? []) if (id.startsWith(ROOT) && !id.includes('node_modules') && existsSync(id)) modules.add(id)
+  }
+  const sources = {}
+  for (const file of [...modules].sort()) sources[relative(ROOT, file)] = fingerprint(file)
+  writeFileSync(join(staging, MANIFEST), `${JSON.stringify({ entry: 'main.mjs', sources }, null, 1)}\n`)
+  mkdirSync(dirname(dir), { recursive: true })
+  const old = `${dir}.old-${process.pid}`
+  if (existsSync(dir)) renameSync(dir, old)
+  renameSync(staging, dir)
+  rmSync(old, { recursive: true, force: true })
+  return { dir, files: result.output.length, sources: Object.keys(sources).length }
+}
+
+// `node bin/cliBundle.mjs [--if-stale]`: the `prepare` script (npm install) and the test set-up.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const major = Number(process.versions.node.split('.')[0])
+  if (major < 24) {
+    // Not an install failure: the launcher tells the user what to do when they run it.
+    console.log(`otp-console: not bundled (Node.js 24 or newer is needed; this is ${process.version}).`)
+  } else if (process.argv.includes('--if-stale') && freshBundleEntry()) {
+    console.log('otp-console: bundle is up to date.')
+  } else {
+    const built = await buildCliBundle()
+    console.log(`otp-console: bundled ${built.sources} source files into ${relative(ROOT, built.dir)}/ (${built.files} files).`)
+  }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `otp-console`: the launcher. Written so that any Node.js can read it up to the version
+// check (no type annotations, no top-level await, no static imports), then it loads the CLI
+// bundle built by `npm install`, or the sources themselves if they changed since.
+
+var major = Number(process.versions.node.split('.')[0])
+if (major < 24) {
+  process.stderr.write('otp-console needs Node.js 24 or newer; this is Node.js ' + process.version + '. Install Node.js 24 (https://nodejs.org) and run it again.\n')
+  process.exit(2)
+} else {
+  start()
+}
+
+async function start() {
+  const { enableCompileCache } = await import('node:module')
+  // V8's compiled code is kept on disk between runs (Node's own cache in the temp folder).
+  enableCompileCache?.()
+  const { freshBundleEntry } = await import('./cliBundle.mjs')
+  const { pathToFileURL } = await import('node:url')
+  const bundled = freshBundleEntry()
+  if (!bundled) quietTypeStripping()
+  const cli = await import(bundled ? pathToFileURL(bundled).href : new URL('../src/cli/main.ts', import.meta.url).href)
+  await cli.main()
+}
+
+/** Running from source: the type-stripping notice is about Node, not for the CLI's user. */
+function quietTypeStripping() {
+  const emitWarning = process.emitWarning.bind(process)
+  process.emitWarning = (warning, ...rest) => {
+    const text = String(warning?.message ?? warning)
+    const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type
+    if ((type === 'ExperimentalWarning' || warning?.name === 'ExperimentalWarning') && /type stripping/i.test(text)) return
+    emitWarning(warning, ...rest)
+  }
+}
