@@ -6,10 +6,11 @@ import { enrollHandlers } from './enrollHandlers.ts'
 import { environmentHandlers } from './environmentHandlers.ts'
 import { exportHandlers } from './exportHandlers.ts'
 import { historyHandlers } from './historyHandlers.ts'
+import { refuseEmptyExport } from './refuseEmptyExport.ts'
 
 /** Every contract method's handler, one file per domain. */
 export function createHandlers(ctx: MainContext): HandlerMap {
-  return {
+  const handlers: HandlerMap = {
     ...appHandlers(ctx),
     ...environmentHandlers(ctx),
     ...credentialHandlers(ctx),
@@ -18,4 +19,5 @@ export function createHandlers(ctx: MainContext): HandlerMap {
     ...exportHandlers(ctx),
     ...auditHandlers(ctx),
   }
+  return { ...handlers, exportHistory: refuseEmptyExport(ctx.core.history, handlers.exportHistory) }
 }
