@@ -5,6 +5,7 @@ import { electronBinary } from './drivers/electronDriver.ts'
 import type { DriverName } from './drivers/types.ts'
 import { CHROMIUM_PATH, E2E_CREDENTIALS, E2E_DATA_ROOT, ISSUED_TOKENS_FILE, RECEIVED_SIGNATURES_FILE, ROOT } from './support/constants.ts'
 import { basicForms, escapedForms, scanForSecrets } from './support/secretScan.ts'
+import { readAxeTotals } from './support/axe.ts'
 
 // Runs the same specs with every driver this machine can run, prints which ran and how many
 // scenarios passed, then scans everything the runs left behind for the test secret and tokens.
@@ -63,6 +64,14 @@ for (const driver of drivers) {
   failed += stats.unexpected
   summary.push(`E2E driver ${driver}: ${stats.expected} scenarios passed, ${stats.unexpected} failed, ${stats.skipped} skipped`)
   if (stats.skipped > 0) failed += stats.skipped // no silent skips
+  // Accessibility: every state the specs checked with axe-core (e2e/support/axe.ts).
+  const axe = readAxeTotals(driver)
+  const line = `axe: ${axe.states} states checked, ${axe.violations} violations`
+  console.log(`${line} (${driver})`)
+  for (const e of axe.entries) for (const v of e.violations) console.log(`  axe ${e.state}: ${v.id} (${v.impact}) ${v.help} — ${v.targets.slice(0, 3).join(', ')}`)
+  summary.push(`${line} (${driver})`)
+  if (axe.states === 0 || axe.violations > 0) failed += 1
+  else passed += 1
 }
 
 // Secret scan over data folders, history databases, logs and captured output: the test secret,

@@ -27,7 +27,7 @@ test('a second click while a request is in flight does not send twice', async ({
   const paymentId = `${plainPaymentId().slice(0, -3)}777` // the training server answers these after 1.5 s
   await page.getByLabel('Payment id').fill(paymentId)
   await page.getByLabel('Mobile phone').fill('08031234567')
-  const button = page.getByRole('button', { name: /Enroll card|Enrolling/ })
+  const button = page.getByRole('button', { name: /Enroll card|Checking|Sending/ })
   await button.click()
   await button.click({ force: true }).catch(() => {})
   await page.getByLabel('Payment id').press('Enter')

@@ -5,6 +5,7 @@ import { createCredentialVault } from '../../src/core/credentials/credentialVaul
 import { createOsSecretStore } from '../../src/core/credentials/secretStore.ts'
 import { startTrainingServer } from '../../src/core/simulator/trainingServer.ts'
 import { launchBrowser } from '../drivers/browserDriver.ts'
+import { checkAxe } from './axe.ts'
 import { launchElectron } from '../drivers/electronDriver.ts'
 import type { AppHandle, DriverName } from '../drivers/types.ts'
 import { E2E_CREDENTIALS, E2E_DATA_ROOT, E2E_KEYCHAIN_SERVICE, ISSUED_TOKENS_FILE, RECEIVED_SIGNATURES_FILE } from './constants.ts'
@@ -34,6 +35,8 @@ export const test = base.extend<{ app: AppHandle; compatServer: CompatServer }>(
     const options = { dataDir, keychainService: E2E_KEYCHAIN_SERVICE, onTokenIssued: recordToken, onSignatureReceived: recordSignature }
     const app = DRIVER === 'electron' ? await launchElectron(options) : await launchBrowser(options)
     await use(app)
+    // Whatever state a scenario ends in is checked with axe too (counted by e2e/run.ts).
+    if (testInfo.status === 'passed' && !app.page.isClosed()) await checkAxe(app.page, `end of: ${testInfo.title}`)
     await app.close()
     const vault = createCredentialVault(createOsSecretStore(E2E_KEYCHAIN_SERVICE))
     for (const env of ['sandbox', 'production', 'custom'] as const) await vault.delete(env)

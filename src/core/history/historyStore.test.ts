@@ -285,3 +285,31 @@ describe('connections', () => {
     expect(temp.db.isOpen).toBe(true)
   })
 })
+
+describe('attempts in flight', () => {
+  it('marks a begun attempt in flight in pages and chains until it completes', () => {
+    const id = store.begin(newAttempt({ paymentId: '555001' }))
+    const row = () => store.page({ filter: {}, limit: 10 }).rows.find((r) => r.id === id)
+    expect(row()).toMatchObject({ outcome: 'unknown', finishedAt: null, inFlight: true })
+    expect(store.chain('555001')[0]?.inFlight).toBe(true)
+    store.complete(id, completion('enrolled'))
+    expect(row()?.inFlight).toBeUndefined()
+  })
+
+  it('an unfinished row left by another process (or a crash) is unknown, not in flight', () => {
+    const id = store.begin(newAttempt())
+    // The same file opened by a new process: the row is there, the in-memory run is not.
+    const restarted = createHistoryStore(temp.db)
+    const row = restarted.page({ filter: {}, limit: 10 }).rows.find((r) => r.id === id)
+    expect(row).toMatchObject({ outcome: 'unknown', finishedAt: null })
+    expect(row?.inFlight).toBeUndefined()
+  })
+
+  it('a completion that fails to write does not leave the attempt in flight forever', () => {
+    const id = store.begin(newAttempt())
+    temp.db.exec(`CREATE TRIGGER refuse_update BEFORE UPDATE ON attempts BEGIN SELECT RAISE(ABORT, 'disk full'); END`)
+    expect(() => store.complete(id, completion('enrolled'))).toThrow(/disk full/)
+    temp.db.exec('DROP TRIGGER refuse_update')
+    expect(store.page({ filter: {}, limit: 10 }).rows.find((r) => r.id === id)?.inFlight).toBeUndefined()
+  })
+})

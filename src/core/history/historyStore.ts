@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
-import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { HistoryPage } from '../../shared/domain/historyViews.ts'
 import { createContextRegistry } from './attemptContexts.ts'
@@ -41,6 +41,11 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     return cache.get(sql)
   }
   const writer = createAttemptWriter(db, statement, contexts, texts)
+  // Attempts this process has begun and not completed: their rows read `unknown` (written
+  // before sending) but they are in flight, not lost. Kept in memory on purpose: when the
+  // process dies the set goes with it, and the rows are then truly unknown.
+  const inFlight = new Set<number>()
+  const marked = <T extends AttemptSummary>(row: T): T => (inFlight.has(row.id) ? { ...row, inFlight: true } : row)
   const compile = (filter: HistoryFilter) => compileFilter(filter, pickTrigrams)
   const record = (row: RecordRow) => toRecord(row, contexts.get(contextIdOf(row)), texts)
 
@@ -60,7 +65,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     const shown = rows.slice(0, request.limit)
     const last = shown.at(-1)
     return {
-      rows: shown.map(toSummary),
+      rows: shown.map((row) => marked(toSummary(row))),
       nextCursor: rows.length > request.limit && last ? encodeCursor(filter.sort, positionOf(filter, last)) : null,
     }
   }
@@ -83,13 +88,25 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
 
   return {
     ...writer,
+    begin(attempt) {
+      const id = writer.begin(attempt)
+      inFlight.add(id)
+      return id
+    },
+    complete(id, done) {
+      try {
+        writer.complete(id, done)
+      } finally {
+        inFlight.delete(id)
+      }
+    },
     get,
     page,
     count(filter) {
       ensureOpen()
       return counter.count(filter, compile(filter))
     },
-    chain: (paymentId) => chain(statement, paymentId),
+    chain: (paymentId) => chain(statement, paymentId).map(marked),
     precheck: (paymentId, environment) => precheck(statement, paymentId, environment),
     latestClockOffset: (environment) => latestClockOffset(statement, environment),
     statusStrip: (nowMs) => statusStrip(statement, nowMs),

@@ -7,11 +7,12 @@ import { enrollHandlers } from './enrollHandlers.ts'
 import { environmentHandlers } from './environmentHandlers.ts'
 import { exportHandlers } from './exportHandlers.ts'
 import { historyHandlers } from './historyHandlers.ts'
+import { refuseEmptyExport } from './refuseEmptyExport.ts'
 import { retentionHandlers } from './retentionHandlers.ts'
 
 /** Every contract method's handler, one file per domain. */
 export function createHandlers(ctx: MainContext): HandlerMap {
-  return {
+  const handlers: HandlerMap = {
     ...appHandlers(ctx),
     ...environmentHandlers(ctx),
     ...credentialHandlers(ctx),
@@ -22,4 +23,5 @@ export function createHandlers(ctx: MainContext): HandlerMap {
     ...auditHandlers(ctx),
     ...retentionHandlers(ctx),
   }
+  return { ...handlers, exportHistory: refuseEmptyExport(ctx.core.history, handlers.exportHistory) }
 }

@@ -65,7 +65,15 @@ export type AttemptSummary = Pick<
   | 'httpStatus'
   | 'durationMs'
   | 'retryOf'
-> & { errorCodes: string[] }
+> & {
+  errorCodes: string[]
+  /**
+   * Set while the attempt is being sent by the process that serves this list: its row still
+   * says `unknown` (written before sending), but its process is alive and waiting for the
+   * answer. An unfinished row without it is truly unknown (its process is gone).
+   */
+  inFlight?: true
+}
 
 /** Non-secret headers kept in history; anything else is dropped before storing. */
 export const STORED_REQUEST_HEADERS = ['Content-Type', 'Timestamp', 'Nonce', 'SignatureMethod', 'AuthKeyVersion'] as const

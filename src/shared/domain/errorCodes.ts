@@ -106,3 +106,11 @@ export function explainHttpStatus(status: number): { meaning: string; nextStep: 
     }
   )
 }
+
+/**
+ * A code whose advice is to wait and try again (E34 "System busy", E16, E18…): the attempt was
+ * refused for now, not for good, so the console shows it as "Busy, retry later".
+ */
+export function isRetryLater(code: string): boolean {
+  return explainCode(code).nextStep === TRY_LATER
+}

@@ -106,8 +106,8 @@ export function prettyBody(body: string | null | undefined): { text: string; jso
   }
 }
 
-/** Unix seconds (the Timestamp header) → ISO, or '' when it is not a number. */
-export function unixSecondsToIso(value: string | undefined): string {
-  if (!value || !/^\d{1,12}$/.test(value)) return ''
-  return new Date(Number(value) * 1000).toISOString()
+/** Unix seconds (the Timestamp header) → ms since epoch, or null when it is not a number. */
+export function unixSecondsToMs(value: string | undefined): number | null {
+  if (!value || !/^\d{1,12}$/.test(value)) return null
+  return Number(value) * 1000
 }

@@ -18,7 +18,7 @@ export interface Toast {
   action?: ToastAction
 }
 
-/** App-wide things: the About info and the toast queue. */
+/** App-wide things: the About info and the toast (at most one). */
 export const useAppStore = defineStore('app', () => {
   const info = shallowRef<AppInfo | null>(null)
   const infoError = shallowRef<AppError | null>(null)
@@ -43,10 +43,15 @@ export const useAppStore = defineStore('app', () => {
     timers.delete(id)
   }
 
-  /** Shows a toast; toasts with an action stay longer so the action can be reached by keyboard. */
+  /**
+   * Shows a toast. One at a time: a new one replaces the last (the newest news is what counts,
+   * and a stack of them would cover the work). Toasts with an action stay longer so the action
+   * can be reached by keyboard.
+   */
   function toast(kind: ToastKind, message: string, action?: ToastAction, timeoutMs?: number): number {
     const id = nextToastId++
-    toasts.value = [...toasts.value.slice(-3), action ? { id, kind, message, action } : { id, kind, message }]
+    for (const old of toasts.value) dismiss(old.id)
+    toasts.value = [action ? { id, kind, message, action } : { id, kind, message }]
     const ms = timeoutMs ?? (action ? 12_000 : kind === 'error' ? 10_000 : 5_000)
     if (ms > 0) timers.set(id, setTimeout(() => dismiss(id), ms))
     return id

@@ -6,6 +6,8 @@ import { installBridge } from '../api/bridge.ts'
 import { sampleRecord } from '../../../shared/domain/attempt.test-helpers.ts'
 import { useEnrollStore } from './enroll.ts'
 import { useEnvironmentStore } from './environment.ts'
+import { useRecentStore } from './recentAttempts.ts'
+import { useRetryStore } from './retry.ts'
 import { deferred, fakeBridge } from './fakeBridge.test-helpers.ts'
 
 const risky: AttemptSummary = {
@@ -147,12 +149,53 @@ describe('enroll store', () => {
     const fake = fakeBridge({ enroll: () => hold.promise })
     const store = await setup(fake)
     const record = sampleRecord({ id: 9, outcome: 'unknown' })
-    const first = store.retry(record, { transactionRef: 'JB-2-Enrol', confirmRetry: true })
+    const retries = useRetryStore()
+    const first = retries.retry(record, { transactionRef: 'JB-2-Enrol', confirmRetry: true })
     expect(await store.submit()).toBe('busy')
-    expect((await store.retry(record, { transactionRef: 'x', confirmRetry: true })).ok).toBe(false)
+    expect((await retries.retry(record, { transactionRef: 'x', confirmRetry: true })).ok).toBe(false)
     hold.resolve({ ok: true, value: sampleRecord({ id: 10 }) })
     expect((await first).ok).toBe(true)
     expect(fake.callsOf('enroll')).toHaveLength(1)
     expect(fake.callsOf('enroll')[0]?.request).toEqual({ paymentId: '266274', phone: '2348031234567', transactionRef: 'JB-2-Enrol', signatureMethod: 'SHA-256', retryOf: 9, confirmRetry: true })
+  })
+
+  it('an edit while the precheck runs cancels the send: nothing captured before it is sent', async () => {
+    const check = deferred<Result<{ risky: AttemptSummary[]; clockOffsetMs: number | null }>>()
+    const fake = fakeBridge({ precheckEnroll: () => check.promise })
+    const store = await setup(fake)
+    const submitted = store.submit()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.phase).toBe('checking')
+    store.form.paymentId = '266299'
+    await new Promise((r) => setTimeout(r, 0))
+    check.resolve({ ok: true, value: { risky: [], clockOffsetMs: 0 } })
+    expect(await submitted).toBe('cancelled')
+    expect(fake.callsOf('enroll')).toHaveLength(0)
+    expect(store.phase).toBe('idle')
+    expect(store.busy).toBe(false)
+    expect(await store.submit()).toBe('sent') // the next submit sends the new values
+    expect(fake.callsOf('enroll')[0]?.request).toMatchObject({ paymentId: '266299' })
+  })
+
+  it('switching environment clears the result and the error of the previous one', async () => {
+    const fake = fakeBridge({ enroll: () => ({ ok: false, error: { code: 'missing-credentials', message: 'No client id and secret are stored for Training.' } }) })
+    const store = await setup(fake)
+    expect(await store.submit()).toBe('error')
+    expect(store.errorEnvironment).toBe('training')
+    await useEnvironmentStore().setActive('sandbox')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.error).toBeNull()
+    expect(store.errorEnvironment).toBeNull()
+  })
+
+  it('puts the answered attempt on top of the recent list without asking main again', async () => {
+    const fake = fakeBridge({ enroll: () => ({ ok: true, value: sampleRecord({ id: 41, outcome: 'enrolled', errors: [] }) }) })
+    const store = await setup(fake)
+    const recent = useRecentStore()
+    await recent.refresh()
+    const queriesBefore = fake.callsOf('queryHistory').length
+    expect(await store.submit()).toBe('sent')
+    expect(fake.callsOf('queryHistory')).toHaveLength(queriesBefore)
+    expect(recent.rows[0]).toMatchObject({ id: 41, outcome: 'enrolled', errorCodes: [] })
   })
 })

@@ -1,23 +1,27 @@
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, shallowRef, watch } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { AttemptRecord, AttemptSummary } from '../../../shared/domain/attempt.ts'
-import { defaultTransactionRef, validateEnrollInput, type EnrollInput, type FieldErrors, type ValidEnrollInput } from '../../../shared/domain/enrollInput.ts'
+import { validateEnrollInput, type ValidEnrollInput } from '../../../shared/domain/enrollInput.ts'
 import type { EnvironmentId } from '../../../shared/domain/environments.ts'
-import { normalisePhone } from '../../../shared/domain/phone.ts'
-import { DEFAULT_SIGNATURE_METHOD } from '../../../shared/domain/signatureMethods.ts'
 import type { IpcRequest } from '../../../shared/ipc/contract.ts'
-import type { AppError, Result } from '../../../shared/domain/result.ts'
+import type { AppError } from '../../../shared/domain/result.ts'
 import { otp } from '../api/bridge.ts'
 import { clockIsOff } from '../lib/format.ts'
+import { createEnrollFields, FIELDS } from './enrollFields.ts'
 import { useEnvironmentStore } from './environment.ts'
+import { useRecentStore } from './recentAttempts.ts'
+import { useSendGuardStore } from './sendGuard.ts'
 
 /**
+ * The send state machine of the Enroll form:
  * idle → checking (precheck) → [warning: "Send anyway"] → [confirm-production: type the id]
- * → sending → idle. Only one request is ever in flight: the guard is here, not in the button.
+ * → sending → idle. Only one request is ever in flight (the send guard, shared with Retry).
+ * What is sent is exactly what was checked and confirmed: an edit or an environment switch
+ * during the precheck or a confirmation cancels the send.
  */
 export type EnrollPhase = 'idle' | 'checking' | 'warning' | 'confirm-production' | 'sending'
 
-export type SubmitOutcome = 'busy' | 'invalid' | 'error' | 'needs-confirmation' | 'sent'
+export type SubmitOutcome = 'busy' | 'invalid' | 'error' | 'needs-confirmation' | 'sent' | 'cancelled'
 
 export interface PendingEnroll {
   input: ValidEnrollInput
@@ -29,104 +33,66 @@ export interface PendingEnroll {
   confirmRisky: boolean
 }
 
-type FieldName = keyof EnrollInput
-const FIELDS: FieldName[] = ['paymentId', 'phone', 'transactionRef', 'signatureMethod']
-/** Main's `fields` keys that mean one of ours. */
-const SERVER_FIELD_ALIASES: Record<string, FieldName> = { mobilePhoneNumber: 'phone', phone: 'phone', paymentId: 'paymentId', transactionRef: 'transactionRef', signatureMethod: 'signatureMethod' }
-
-export const RECENT_LIMIT = 20
+export { RECENT_LIMIT } from './recentAttempts.ts'
 
 export const useEnrollStore = defineStore('enroll', () => {
   const env = useEnvironmentStore()
-
-  const form = reactive<EnrollInput>({
-    paymentId: '',
-    phone: '',
-    transactionRef: defaultTransactionRef(Date.now()),
-    signatureMethod: DEFAULT_SIGNATURE_METHOD,
-  })
-  const touched = reactive<Record<FieldName, boolean>>({ paymentId: false, phone: false, transactionRef: false, signatureMethod: false })
-  const submitAttempted = ref(false)
-  const serverFieldErrors = ref<FieldErrors>({})
+  const guard = useSendGuardStore()
+  const recent = useRecentStore()
+  const fields = createEnrollFields()
+  const { form } = fields
 
   const phase = ref<EnrollPhase>('idle')
   const pending = shallowRef<PendingEnroll | null>(null)
   const result = shallowRef<AttemptRecord | null>(null)
   const error = shallowRef<AppError | null>(null)
-  /** Where the last error came from, to phrase it (precheck vs send). */
+  /** Where the last error came from, to phrase it (precheck vs send), and for which environment. */
   const errorStage = ref<'precheck' | 'send' | null>(null)
-  const retryInFlight = ref(false)
+  const errorEnvironment = ref<EnvironmentId | null>(null)
+  /** Bumped by every edit; a precheck answer for older values is thrown away. */
+  let editGeneration = 0
 
-  const recent = shallowRef<AttemptSummary[]>([])
-  const recentLoaded = ref(false)
-  const recentError = shallowRef<AppError | null>(null)
-
-  const busy = computed(() => phase.value === 'checking' || phase.value === 'sending' || retryInFlight.value)
+  const busy = computed(() => guard.busy)
   const awaitingConfirmation = computed(() => phase.value === 'warning' || phase.value === 'confirm-production')
 
-  const validation = computed(() => validateEnrollInput(form))
-  const fieldErrors = computed<FieldErrors>(() => ({ ...(validation.value.ok ? {} : validation.value.errors), ...serverFieldErrors.value }))
-  /** Errors the form shows: a field's once it was typed in or left, all after a submit. */
-  const visibleErrors = computed<FieldErrors>(() => {
-    const out: FieldErrors = {}
-    for (const f of FIELDS) {
-      const message = fieldErrors.value[f]
-      if (message && (touched[f] || submitAttempted.value)) out[f] = message
-    }
-    return out
-  })
-  /** The MSISDN that will be sent, when the phone is valid. */
-  const phonePreview = computed(() => {
-    const p = normalisePhone(form.phone)
-    return p.ok ? p.msisdn : null
-  })
-
-  function touch(field: FieldName): void {
-    touched[field] = true
-  }
-
-  /**
-   * Leaving a field shows its error only if something was typed: focus leaves the form after
-   * a send (it moves to the result), and a just-cleared form must not light up in red.
-   */
-  function leave(field: FieldName): void {
-    if (String(form[field]).trim() !== '') touched[field] = true
-  }
-
-  function newReference(): void {
-    form.transactionRef = defaultTransactionRef(Date.now())
-  }
-
-  // Editing the form or switching environment while a confirmation is open cancels it: what
-  // is confirmed must be exactly what is sent.
   watch(
     [() => form.paymentId, () => form.phone, () => form.transactionRef, () => form.signatureMethod, () => env.activeId],
     (now, before) => {
-      for (const f of FIELDS) {
-        const i = FIELDS.indexOf(f)
-        if (now[i] !== before[i] && serverFieldErrors.value[f]) {
-          const { [f]: _drop, ...rest } = serverFieldErrors.value
-          serverFieldErrors.value = rest
-        }
-      }
+      FIELDS.forEach((f, i) => {
+        if (now[i] !== before[i]) fields.clearServerError(f)
+      })
+      editGeneration++
       if (awaitingConfirmation.value) cancelPending()
     },
+    { flush: 'sync' }, // an edit made just before an await must already count
+  )
+
+  // Results and errors belong to the environment they came from.
+  watch(
+    () => env.activeId,
+    () => dismissResult(),
   )
 
   async function submit(): Promise<SubmitOutcome> {
-    if (busy.value) return 'busy'
     if (awaitingConfirmation.value) return 'needs-confirmation'
-    submitAttempted.value = true
+    if (busy.value) return 'busy'
+    fields.submitAttempted.value = true
     const v = validateEnrollInput(form)
-    if (!v.ok || Object.keys(serverFieldErrors.value).length > 0) return 'invalid'
+    if (!v.ok || Object.keys(fields.serverFieldErrors.value).length > 0) return 'invalid'
+    if (!guard.claim('form')) return 'busy'
     phase.value = 'checking' // set before the first await: a second call now returns 'busy'
-    error.value = null
-    errorStage.value = null
+    dismissResult()
     const environment = env.activeId
+    const checked = editGeneration
     const pre = await otp().precheckEnroll({ paymentId: v.value.paymentId })
+    if (checked !== editGeneration) {
+      // The operator changed the form (or the environment) while it was being checked.
+      toIdle()
+      return 'cancelled'
+    }
     if (!pre.ok) {
-      phase.value = 'idle'
-      fail(pre.error, 'precheck')
+      toIdle()
+      fail(pre.error, 'precheck', environment)
       return 'error'
     }
     const clockWarning = clockIsOff(pre.value.clockOffsetMs)
@@ -148,43 +114,39 @@ export const useEnrollStore = defineStore('enroll', () => {
 
   /** "Send anyway" on the precheck warning. */
   async function acknowledgeWarnings(): Promise<SubmitOutcome> {
-    if (phase.value !== 'warning' || !pending.value) return busy.value ? 'busy' : 'error'
+    if (phase.value !== 'warning' || !pending.value) return phase.value === 'idle' ? 'error' : 'busy'
     pending.value = { ...pending.value, confirmRisky: pending.value.risky.length > 0 }
     return afterWarnings()
   }
 
   /** The Production dialog: `typed` must repeat the payment id. */
   async function confirmProduction(typed: string): Promise<SubmitOutcome | 'mismatch'> {
-    if (phase.value !== 'confirm-production' || !pending.value) return busy.value ? 'busy' : 'error'
+    if (phase.value !== 'confirm-production' || !pending.value) return phase.value === 'idle' ? 'error' : 'busy'
     if (typed.trim() !== pending.value.input.paymentId) return 'mismatch'
     return send(typed.trim())
   }
 
-  function cancelPending(): void {
-    if (!awaitingConfirmation.value) return
+  function toIdle(): void {
     phase.value = 'idle'
     pending.value = null
+    guard.release()
   }
 
-  function fail(e: AppError, stage: 'precheck' | 'send'): void {
+  function cancelPending(): void {
+    if (awaitingConfirmation.value) toIdle()
+  }
+
+  function fail(e: AppError, stage: 'precheck' | 'send', environment: EnvironmentId): void {
     error.value = e
     errorStage.value = stage
-    if (e.code === 'invalid-input' && e.fields) {
-      const mapped: FieldErrors = {}
-      for (const [k, message] of Object.entries(e.fields)) {
-        const f = SERVER_FIELD_ALIASES[k]
-        if (f) mapped[f] = message
-      }
-      serverFieldErrors.value = mapped
-    }
+    errorEnvironment.value = environment
+    fields.showServerErrors(e)
   }
 
   async function send(productionConfirmation?: string): Promise<SubmitOutcome> {
     const p = pending.value
     if (!p) return 'error'
     phase.value = 'sending'
-    result.value = null
-    error.value = null
     const request: IpcRequest<'enroll'> = {
       paymentId: p.input.paymentId,
       phone: p.input.mobilePhoneNumber,
@@ -193,65 +155,21 @@ export const useEnrollStore = defineStore('enroll', () => {
     }
     if (productionConfirmation !== undefined) request.productionConfirmation = productionConfirmation
     if (p.confirmRisky) request.confirmRetry = true
+    guard.markSending(p.input.paymentId, p.environment)
     try {
       const r = await otp().enroll(request)
       if (!r.ok) {
-        fail(r.error, 'send')
+        fail(r.error, 'send', p.environment)
         return 'error'
       }
-      result.value = r.value
+      recent.add(r.value)
+      if (env.activeId === p.environment) result.value = r.value
       // A reference identifies one attempt: the next send gets a fresh one.
-      if (form.transactionRef.trim() === p.input.transactionRef) newReference()
-      if (r.value.outcome === 'enrolled') {
-        form.paymentId = ''
-        form.phone = ''
-        touched.paymentId = false
-        touched.phone = false
-        submitAttempted.value = false
-      }
+      if (form.transactionRef.trim() === p.input.transactionRef) fields.newReference()
+      if (r.value.outcome === 'enrolled') fields.clearCard()
       return 'sent'
     } finally {
-      phase.value = 'idle'
-      pending.value = null
-      void refreshRecent()
-    }
-  }
-
-  /**
-   * A retry from the History view: same payment and phone, a reference of the operator's
-   * choosing, `retryOf` set. Shares the one-in-flight guard with the form.
-   */
-  async function retry(
-    record: AttemptRecord,
-    options: { transactionRef: string; confirmRetry: boolean; productionConfirmation?: string },
-  ): Promise<Result<AttemptRecord>> {
-    if (busy.value) return { ok: false, error: { code: 'busy', message: 'An enrollment is already being sent from this window.' } }
-    retryInFlight.value = true
-    try {
-      const request: IpcRequest<'enroll'> = {
-        paymentId: record.paymentId,
-        phone: record.phone,
-        transactionRef: options.transactionRef,
-        signatureMethod: record.signatureMethod,
-        retryOf: record.id,
-      }
-      if (options.confirmRetry) request.confirmRetry = true
-      if (options.productionConfirmation !== undefined) request.productionConfirmation = options.productionConfirmation
-      return await otp().enroll(request)
-    } finally {
-      retryInFlight.value = false
-      void refreshRecent()
-    }
-  }
-
-  async function refreshRecent(): Promise<void> {
-    const r = await otp().queryHistory({ filter: {}, limit: RECENT_LIMIT })
-    recentLoaded.value = true
-    if (r.ok) {
-      recent.value = r.value.rows.slice(0, RECENT_LIMIT)
-      recentError.value = null
-    } else {
-      recentError.value = r.error
+      toIdle()
     }
   }
 
@@ -259,34 +177,23 @@ export const useEnrollStore = defineStore('enroll', () => {
     result.value = null
     error.value = null
     errorStage.value = null
+    errorEnvironment.value = null
   }
 
   return {
-    form,
-    touched,
-    leave,
-    submitAttempted,
+    ...fields,
     phase,
     pending,
     result,
     error,
     errorStage,
-    recent,
-    recentLoaded,
-    recentError,
+    errorEnvironment,
     busy,
     awaitingConfirmation,
-    fieldErrors,
-    visibleErrors,
-    phonePreview,
-    touch,
-    newReference,
     submit,
     acknowledgeWarnings,
     confirmProduction,
     cancelPending,
-    retry,
-    refreshRecent,
     dismissResult,
   }
 })

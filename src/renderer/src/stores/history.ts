@@ -62,6 +62,20 @@ export const useHistoryStore = defineStore('history', () => {
     total.value = count.ok ? count.value.total : null
   }
 
+  /** Lists nothing (e.g. while the date range is invalid): no query, an empty, counted result. */
+  function showNothing(next: HistoryFilter): void {
+    generation++
+    filter.value = next
+    loading.value = false
+    loadingMore.value = false
+    error.value = null
+    loaded.value = true
+    resultId.value++
+    rows.value = []
+    nextCursor.value = null
+    total.value = 0
+  }
+
   /** Fetches the page after the last row (no-op while a load is running or at the end). */
   async function loadMore(): Promise<void> {
     const cursor = nextCursor.value
@@ -140,6 +154,7 @@ export const useHistoryStore = defineStore('history', () => {
     detailLoading,
     detailError,
     apply,
+    showNothing,
     loadMore,
     refresh,
     loadStrip,
