@@ -2,7 +2,7 @@ import { attemptDetail } from '../../core/enroll/attemptDetail.ts'
 import { fail, ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
-export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistory' | 'countHistory' | 'getAttempt' | 'getStatusStrip'> {
+export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistory' | 'countHistory' | 'getAttempt' | 'getStatusStrip' | 'getHistoryTrends'> {
   const { history } = ctx.core
   return {
     queryHistory: async (request) => {
@@ -20,5 +20,6 @@ export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistor
       return detail ? ok(detail) : fail('not-found', `Attempt #${id} is not in the history.`)
     },
     getStatusStrip: async () => ok(history.statusStrip(Date.now())),
+    getHistoryTrends: async ({ filter, utcOffsetMinutes }) => ok(history.trends({ filter, utcOffsetMinutes, nowMs: Date.now() })),
   }
 }

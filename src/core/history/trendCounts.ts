@@ -1,0 +1,36 @@
+import type { StatementSync } from 'node:sqlite'
+import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+
+// Keeps the trend count tables (trendSchema.ts) in step with an attempt's writes; called by
+// attemptWriter.ts inside its transaction.
+
+export const HOUR_MS = 3_600_000
+
+export function hourOf(ms: number): number {
+  return Math.floor(ms / HOUR_MS)
+}
+
+type Attempt = Pick<AttemptRecord, 'startedAt' | 'environment' | 'operator'>
+type Outcome = AttemptRecord['outcome']
+
+export interface TrendCounter {
+  /** Adds `delta` to the attempt's hour cell for `outcome`. */
+  hour(a: Attempt, outcome: Outcome, delta: number): void
+  /** Adds `delta` to the attempt's day and hour cells for `code` with `outcome`. */
+  code(a: Attempt, code: string, outcome: Outcome, delta: number): void
+}
+
+export function createTrendCounter(statement: (sql: string) => StatementSync, dayOf: (ms: number) => number): TrendCounter {
+  const upsert = (table: string, keys: string) =>
+    `INSERT INTO ${table} (${keys}, n) VALUES (${keys.split(',').map(() => '?').join(', ')}, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n`
+  return {
+    hour(a, outcome, delta) {
+      statement(upsert('attempt_hour_counts', 'hour, outcome, environment, operator')).run(hourOf(a.startedAt), outcome, a.environment, a.operator, delta)
+    },
+    code(a, code, outcome, delta) {
+      const keys = 'code, outcome, environment, operator'
+      statement(upsert('attempt_code_day_counts', `day, ${keys}`)).run(dayOf(a.startedAt), code, outcome, a.environment, a.operator, delta)
+      statement(upsert('attempt_code_hour_counts', `hour, ${keys}`)).run(hourOf(a.startedAt), code, outcome, a.environment, a.operator, delta)
+    },
+  }
+}
