@@ -159,16 +159,9 @@ function rangeCounter(statement: Statement) {
 
   return function count(source: Source, ranges: [number, number][]): Counts[] {
     const exact = (a: number, b: number): Counts => (a >= b ? new Map() : grouped(source.exactSql.sql, [a, b, ...source.exactSql.params]))
-    const hours = (fromHour: number, toHour: number): Counts =>
-      grouped(`SELECT ${source.key} AS k, sum(n) AS n FROM ${source.hourTable} WHERE hour >= ? AND hour < ?${whereOf(source.where)} GROUP BY 1`, [
-        fromHour,
-        toHour,
-        ...paramsOf(source.where),
-      ])
-
     // The whole hours each range covers, and the day rows every P(t) below needs.
     const wholeHours = ranges.map(([a, b]) => [Math.ceil(a / HOUR_MS), Math.floor(b / HOUR_MS)] as const)
-    const points = wholeHours.filter(([x, y]) => x < y).flat()
+    const points = [...new Set(wholeHours.filter(([x, y]) => x < y).flat())]
     const firstDay = Math.floor(Math.min(...points) / HOURS_PER_DAY)
     const lastDay = Math.floor(Math.max(...points) / HOURS_PER_DAY)
     // cumulative[i]: counts of days firstDay … firstDay + i − 1.
@@ -181,20 +174,31 @@ function rangeCounter(statement: Statement) {
       for (const r of rows) perDay.set(r.d, (perDay.get(r.d) ?? new Map<string, number>()).set(String(r.k), r.n))
       for (let day = firstDay; day <= lastDay; day++) cumulative.push(add(new Map(cumulative.at(-1)), perDay.get(day) ?? new Map()))
     }
-    const prefix = new Map<number, Counts>()
-    /** Attempts from the start of firstDay up to hour `h` (exclusive). */
-    function upTo(h: number): Counts {
-      let p = prefix.get(h)
-      if (p) return p
+
+    // P(t) for each point: a day prefix plus or minus the hours between t and the nearer midnight.
+    const edges = points.map((h) => {
       const day = Math.floor(h / HOURS_PER_DAY)
       const into = h - day * HOURS_PER_DAY
-      const before = cumulative[day - firstDay] as Counts
-      if (into === 0) p = before
-      else if (into <= HOURS_PER_DAY / 2) p = add(new Map(before), hours(day * HOURS_PER_DAY, h))
-      else p = add(new Map(cumulative[day - firstDay + 1]), hours(h, (day + 1) * HOURS_PER_DAY), -1)
-      prefix.set(h, p)
-      return p
+      if (into <= HOURS_PER_DAY / 2) return { h, base: day - firstDay, sign: 1, from: day * HOURS_PER_DAY, to: h }
+      return { h, base: day - firstDay + 1, sign: -1, from: h, to: (day + 1) * HOURS_PER_DAY }
+    })
+    // All those hours in one statement: a primary-key seek per hour, never a range of days.
+    const wanted = edges.flatMap((e) => Array.from({ length: e.to - e.from }, (_, i) => e.from + i))
+    const perHour = new Map<number, Counts>()
+    if (wanted.length > 0) {
+      const rows = statement(
+        `SELECT hour AS h, ${source.key} AS k, sum(n) AS n FROM ${source.hourTable} WHERE hour IN (SELECT value FROM json_each(?))${whereOf(source.where)} GROUP BY 1, 2`,
+      ).all(JSON.stringify(wanted), ...paramsOf(source.where)) as { h: number; k: string; n: number }[]
+      for (const r of rows) perHour.set(r.h, (perHour.get(r.h) ?? new Map<string, number>()).set(String(r.k), r.n))
     }
+    const prefix = new Map<number, Counts>()
+    for (const e of edges) {
+      const p = new Map(cumulative[e.base])
+      for (let h = e.from; h < e.to; h++) add(p, perHour.get(h) ?? new Map(), e.sign)
+      prefix.set(e.h, p)
+    }
+    /** Attempts from the start of firstDay up to hour `h` (exclusive). */
+    const upTo = (h: number): Counts => prefix.get(h) as Counts
 
     return ranges.map(([a, b], i) => {
       const [x, y] = wholeHours[i] as readonly [number, number]
