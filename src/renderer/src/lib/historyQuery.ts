@@ -32,6 +32,8 @@ export interface HistoryViewState {
   /** `YYYY-MM-DD` (local day, inclusive) when range is custom, '' for open. */
   fromDate: string
   toDate: string
+  /** `HH` (local hour) when a custom range of one day is narrowed to an hour (trends chart). */
+  hour?: string
   search: string
   paymentId: string
   sort: HistorySort
@@ -61,6 +63,13 @@ function list<T extends string>(v: QueryValue, allowed: readonly T[]): T[] {
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
+const HOUR_RE = /^(?:[01]\d|2[0-3])$/
+
+/** The hour a state narrows its one-day custom range to, or null. */
+export function narrowedHour(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate' | 'hour'>): number | null {
+  if (state.range !== 'custom' || !state.hour || !HOUR_RE.test(state.hour) || !isValidDate(state.fromDate) || state.fromDate !== state.toDate) return null
+  return Number(state.hour)
+}
 
 export function isValidDate(value: string): boolean {
   if (!DATE_RE.test(value)) return false
@@ -93,6 +102,8 @@ export function parseHistoryQuery(query: QueryInput): { state: HistoryViewState;
     state.range = 'custom'
     state.fromDate = isValidDate(from) ? from : ''
     state.toDate = isValidDate(to) ? to : ''
+    const hour = first(query.hour)
+    if (narrowedHour({ ...state, hour }) !== null) state.hour = hour
   }
   const idText = first(query.id)
   const id = /^\d{1,15}$/.test(idText) ? Number(idText) : NaN
@@ -109,6 +120,7 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   if (state.range === 'custom') {
     if (isValidDate(state.fromDate)) q.from = state.fromDate
     if (isValidDate(state.toDate)) q.to = state.toDate
+    if (narrowedHour(state) !== null) q.hour = state.hour as string
     if (!q.from && !q.to) q.range = 'custom' // chosen, dates not picked yet
   } else if (state.range !== 'all') {
     q.range = state.range
@@ -131,7 +143,7 @@ function dayStart(date: string): number {
 }
 
 /** `{from, to}` in ms (from inclusive, to exclusive) for a range choice, evaluated at `nowMs`. */
-export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate'>, nowMs: number): { from?: number; to?: number } {
+export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate' | 'hour'>, nowMs: number): { from?: number; to?: number } {
   switch (state.range) {
     case 'today':
       return { from: localMidnight(nowMs) }
@@ -142,6 +154,11 @@ export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' |
     case '1h':
       return { from: Math.max(0, nowMs - 3_600_000) }
     case 'custom': {
+      const hour = narrowedHour(state)
+      if (hour !== null) {
+        const [y, m, d] = state.fromDate.split('-').map(Number) as [number, number, number]
+        return { from: new Date(y, m - 1, d, hour).getTime(), to: new Date(y, m - 1, d, hour + 1).getTime() }
+      }
       const out: { from?: number; to?: number } = {}
       if (isValidDate(state.fromDate)) out.from = dayStart(state.fromDate)
       if (isValidDate(state.toDate)) {
