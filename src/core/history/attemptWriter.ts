@@ -25,13 +25,13 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
 
   const trends = createTrendCounter(statement, dayOf)
 
-  /** Adds `delta` to the attempt's cell in attempt_day_counts and attempt_hour_counts. */
+  /** Adds `delta` to the attempt's cell in attempt_day_counts and the trend counts (trendCounts.ts). */
   function dayCount(a: Pick<AttemptRecord, 'startedAt' | 'environment' | 'operator'>, outcome: AttemptRecord['outcome'], delta: number) {
     statement(
       `INSERT INTO attempt_day_counts (day, outcome, environment, operator, n) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET n = n + excluded.n`,
     ).run(dayOf(a.startedAt), outcome, a.environment, a.operator, delta)
-    trends.hour(a, outcome, delta)
+    trends.outcome(a, outcome, delta)
   }
 
   function begin(attempt: NewAttempt): number {

@@ -181,12 +181,20 @@ describe('trends query plan', () => {
       const lines = plans.flat()
       expect(lines.some((l) => /attempts\b|\ba\b/.test(l.replace(/attempt_\w+/g, '')))).toBe(false)
       // Day tables by a range of days; hour tables only by seeks on listed hours.
-      const allowed = [/^SEARCH attempt_(code_)?day_counts USING PRIMARY KEY \(day>\? AND day<\?\)$/, /^SEARCH attempt_(code_)?hour_counts USING PRIMARY KEY \(hour=\?/, /^LIST SUBQUERY \d+$/, /^SCAN json_each VIRTUAL TABLE/, /^USE TEMP B-TREE/]
+      const allowed = [/^SEARCH attempt_(code_)?day_(counts|totals) USING PRIMARY KEY \(day>\? AND day<\?\)$/, /^SEARCH attempt_(code_)?hour_(counts|totals) USING PRIMARY KEY \(hour=\?/, /^LIST SUBQUERY \d+$/, /^SCAN json_each VIRTUAL TABLE/, /^USE TEMP B-TREE/]
       for (const l of lines) expect(allowed.some((re) => re.test(l)), l).toBe(true)
       // UTC: two day-table reads (outcomes, codes); Lagos: plus one hour-table read for each.
-      expect(plans.filter((p) => p.some((l) => l.includes('day_counts')))).toHaveLength(2)
-      expect(plans.filter((p) => p.some((l) => l.includes('hour_counts')))).toHaveLength(offset === 0 ? 0 : 2)
+      expect(plans.filter((p) => p.some((l) => /day_(counts|totals)/.test(l)))).toHaveLength(2)
+      expect(plans.filter((p) => p.some((l) => /hour_(counts|totals)/.test(l)))).toHaveLength(offset === 0 ? 0 : 2)
     }
+  })
+
+  it('uses the totals without an environment or operator filter, the full counts with one', () => {
+    const tablesRead = (filter: HistoryFilter) =>
+      new Set(plansOf((statement) => historyTrends(statement, { filter: { ...filter, from: T0 + 5 * HOUR_MS, to: T0 + 10 * DAY_MS }, utcOffsetMinutes: 60, nowMs: NOW })).flat().map((l) => /attempt_\w+/.exec(l)?.[0]).filter(Boolean))
+    expect(tablesRead({ outcome: ['enrolled'] })).toEqual(new Set(['attempt_day_totals', 'attempt_hour_totals', 'attempt_code_day_totals', 'attempt_code_hour_totals']))
+    expect(tablesRead({ code: 'E26' })).toEqual(new Set(['attempt_code_day_totals', 'attempt_code_hour_totals']))
+    expect(tablesRead({ operator: 'ada.obi' })).toEqual(new Set(['attempt_day_counts', 'attempt_hour_counts', 'attempt_code_day_counts', 'attempt_code_hour_counts']))
   })
 
   it('reads attempts only through the time index, for the parts of hours a range cuts', () => {
@@ -198,8 +206,8 @@ describe('trends query plan', () => {
   })
 
   it('counts by the code tables after the migration backfills them from existing attempts', () => {
-    const tables = ['attempt_hour_counts', 'attempt_code_day_counts', 'attempt_code_hour_counts']
-    const snapshot = () => tables.map((t) => temp.db.prepare(`SELECT * FROM ${t} WHERE n != 0 ORDER BY 1, 2, 3, 4, 5`).all())
+    const tables = ['attempt_hour_counts', 'attempt_code_day_counts', 'attempt_code_hour_counts', 'attempt_day_totals', 'attempt_hour_totals', 'attempt_code_day_totals', 'attempt_code_hour_totals']
+    const snapshot = () => tables.map((t) => temp.db.prepare(`SELECT * FROM ${t} WHERE n != 0`).all().map((row) => JSON.stringify(row)).sort())
     const kept = snapshot()
     expect(kept.every((rows) => rows.length > 0)).toBe(true)
     // An older database: version 2, no trend tables, attempts already there.

@@ -7,8 +7,9 @@ import { HOUR_MS } from './trendCounts.ts'
 
 /*
  * The History trends: attempts per bucket (an hour, or a local day) by outcome, and the top
- * codes of the period, from the count tables (schema.ts attempt_day_counts, trendSchema.ts),
- * never by reading the attempts of the period:
+ * codes of the period, from the count tables (schema.ts attempt_day_counts, trendSchema.ts;
+ * the *_totals ones when neither environment nor operator is filtered), never by reading the
+ * attempts of the period:
  *
  *  - A count over [x, y) with x and y on whole hours is P(y) − P(x), where P(t) counts from
  *    the first day involved up to t: the whole UTC days before t from a day table, plus the
@@ -98,13 +99,19 @@ export function bucketStarts(unit: 'hour' | 'day', from: number, to: number, off
   return { starts, clipped }
 }
 
+/** With no environment or operator filter the totals tables (one row per day × outcome) do. */
+function overall(filter: HistoryFilter): boolean {
+  return (filter.environment === undefined || filter.environment.length === 0) && filter.operator === undefined
+}
+
 function outcomeSource(filter: HistoryFilter): Source {
   const carried = carriedFilters(filter, '')
   const carriedRows = carriedFilters(filter, 'a.')
+  const whole = overall(filter)
   if (filter.code === undefined) {
     return {
-      dayTable: 'attempt_day_counts',
-      hourTable: 'attempt_hour_counts',
+      dayTable: whole ? 'attempt_day_totals' : 'attempt_day_counts',
+      hourTable: whole ? 'attempt_hour_totals' : 'attempt_hour_counts',
       key: 'outcome',
       where: carried,
       exactSql: rowsSql('SELECT a.outcome AS k, count(*) AS n FROM attempts a INDEXED BY attempts_started', 'a.started_at', carriedRows),
@@ -112,8 +119,8 @@ function outcomeSource(filter: HistoryFilter): Source {
   }
   const code: SqlPart = { sql: 'code = ?', params: [filter.code] }
   return {
-    dayTable: 'attempt_code_day_counts',
-    hourTable: 'attempt_code_hour_counts',
+    dayTable: whole ? 'attempt_code_day_totals' : 'attempt_code_day_counts',
+    hourTable: whole ? 'attempt_code_hour_totals' : 'attempt_code_hour_counts',
     key: 'outcome',
     where: [code, ...carried],
     exactSql: rowsSql('SELECT outcome AS k, count(*) AS n FROM attempt_codes', 'started_at', [code, ...carried]),
@@ -124,9 +131,10 @@ function codeSource(filter: HistoryFilter): Source {
   const carried = carriedFilters(filter, '')
   const codeOfError = "CAST(j.value ->> 'code' AS TEXT)"
   const rowCode: SqlPart[] = filter.code === undefined ? [] : [{ sql: `${codeOfError} = ?`, params: [filter.code] }]
+  const whole = overall(filter)
   return {
-    dayTable: 'attempt_code_day_counts',
-    hourTable: 'attempt_code_hour_counts',
+    dayTable: whole ? 'attempt_code_day_totals' : 'attempt_code_day_counts',
+    hourTable: whole ? 'attempt_code_hour_totals' : 'attempt_code_hour_counts',
     key: 'code',
     where: [...(filter.code === undefined ? [] : [{ sql: 'code = ?', params: [filter.code] }]), ...carried],
     // As attempt_codes: an attempt repeating a code counts once.
