@@ -32,7 +32,17 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     build: {
+      // electron-vite leaves the renderer unminified; the window loads it on every start.
+      minify: true,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
+    },
+    // Vue's compile-time flags: no devtools hooks (Vue's, Pinia's, the router's) and no
+    // hydration-mismatch details in the production bundle; every component is <script setup>,
+    // so the Options API can go too.
+    define: {
+      __VUE_OPTIONS_API__: 'false',
+      __VUE_PROD_DEVTOOLS__: 'false',
+      __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
     },
     plugins: [vue(), devCsp],
   },

@@ -125,6 +125,14 @@ export function measureQueries(store: HistoryStore, rows: number, now: number, p
   measure('count_operator', (i) => store.count({ operator: operator(i) }))
   measure('count_combined', (i) => store.count({ outcome: ['rejected', 'failed'], environment: ['production'], operator: operator(i), from: now - 30 * DAY_MS - i * 3_600_000 }))
   measure('count_code_10403', () => store.count({ code: '10403', environment: ['production', 'training'] }))
+  // The History trends chart (count tables only; Lagos time, so local days cut UTC days).
+  const lagosMidnight = Math.floor((now + 3_600_000) / DAY_MS) * DAY_MS - 3_600_000
+  const trends = (filter: HistoryFilter) => store.trends({ filter, utcOffsetMinutes: 60, nowMs: now })
+  measure('trends_today_hourly', () => trends({ from: lagosMidnight }))
+  measure('trends_30_days', () => trends({ from: lagosMidnight - 29 * DAY_MS }))
+  measure('trends_any_time', () => trends({}))
+  measure('trends_any_time_filtered', (i) => trends({ outcome: ['rejected', 'failed'], environment: ['production'], operator: operator(i) }))
+  measure('trends_any_time_code', () => trends({ code: '10403' }))
   measure('count_search_phone_local', (i) => store.count({ search: `0${sample(i).phone.slice(3, 6)} ${sample(i).phone.slice(6, 9)}` }))
 }
 

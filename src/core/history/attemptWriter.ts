@@ -7,10 +7,11 @@ import { bodyTemplateId, encodeResponseHeaders, type TextRegistry } from './atte
 import { encodeBlob } from './blobCodec.ts'
 import { dayOf } from './historyCount.ts'
 import { searchIndexText } from './searchText.ts'
+import { createTrendCounter } from './trendCounts.ts'
 import type { AttemptCompletion, HistoryStore, NewAttempt } from './types.ts'
 
 // The write side of the history: each call is one durable transaction (synchronous=FULL),
-// keeping the attempt row, its search entry, its codes and the day counts in step.
+// keeping the attempt row, its search entry, its codes and the day, hour and code counts in step.
 
 export type AttemptWriter = Pick<HistoryStore, 'begin' | 'markSending' | 'complete'>
 
@@ -22,12 +23,15 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
     return [timestamp ?? null, nonce ?? null, texts.idFor(JSON.stringify(rest), false) as number]
   }
 
-  /** Adds `delta` to the attempt's cell in attempt_day_counts. */
+  const trends = createTrendCounter(statement, dayOf)
+
+  /** Adds `delta` to the attempt's cell in attempt_day_counts and the trend counts (trendCounts.ts). */
   function dayCount(a: Pick<AttemptRecord, 'startedAt' | 'environment' | 'operator'>, outcome: AttemptRecord['outcome'], delta: number) {
     statement(
       `INSERT INTO attempt_day_counts (day, outcome, environment, operator, n) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET n = n + excluded.n`,
     ).run(dayOf(a.startedAt), outcome, a.environment, a.operator, delta)
+    trends.outcome(a, outcome, delta)
   }
 
   function begin(attempt: NewAttempt): number {
@@ -109,9 +113,16 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
       }
       // Completing twice replaces the codes rather than adding to them.
       const deleteCode = statement('DELETE FROM attempt_codes WHERE code = ? AND started_at = ? AND attempt_id = ?')
-      for (const code of codesOf(JSON.parse(before.errors) as AttemptRecord['errors'])) deleteCode.run(code, before.started_at, id)
+      // The codes stored so far were written with the outcome stored so far.
+      for (const code of codesOf(JSON.parse(before.errors) as AttemptRecord['errors'])) {
+        deleteCode.run(code, before.started_at, id)
+        trends.code(attempt, code, before.outcome, -1)
+      }
       const insertCode = statement('INSERT INTO attempt_codes (code, started_at, attempt_id, outcome, environment, operator) VALUES (?, ?, ?, ?, ?, ?)')
-      for (const code of codesOf(c.errors)) insertCode.run(code, before.started_at, id, c.outcome, before.environment, before.operator)
+      for (const code of codesOf(c.errors)) {
+        insertCode.run(code, before.started_at, id, c.outcome, before.environment, before.operator)
+        trends.code(attempt, code, c.outcome, 1)
+      }
     })
   }
 

@@ -11,6 +11,7 @@ import { createPlanner, DEFAULT_PLANNER_OPTIONS, positionOf, type PlannerOptions
 import { compileFilter, decodeCursor, encodeCursor, sortKeyOf, type SortPosition } from './historySql.ts'
 import { createStatementCache } from './statementCache.ts'
 import { chain, latestClockOffset, precheck, statusStrip } from './statusQueries.ts'
+import { historyTrends } from './trendQuery.ts'
 import { createTrigramPicker } from './trigramPicker.ts'
 import type { HistoryStore } from './types.ts'
 
@@ -110,6 +111,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     precheck: (paymentId, environment) => precheck(statement, paymentId, environment),
     latestClockOffset: (environment) => latestClockOffset(statement, environment),
     statusStrip: (nowMs) => statusStrip(statement, nowMs),
+    trends: (request) => historyTrends(statement, request),
     iterate,
     close() {
       closed = true

@@ -1,6 +1,6 @@
 import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
-import type { EnrollPrecheck, HistoryPage, StatusStrip } from '../../shared/domain/historyViews.ts'
+import type { EnrollPrecheck, HistoryPage, HistoryTrends, StatusStrip } from '../../shared/domain/historyViews.ts'
 
 /** The fields of an attempt known only once it has ended (any way it ends). */
 type CompletionField =
@@ -42,6 +42,8 @@ export interface HistoryStore {
   /** Server − local clock (ms) from the newest finished answer of an environment, or null. */
   latestClockOffset(environment: AttemptRecord['environment']): number | null
   statusStrip(nowMs: number): StatusStrip
+  /** Attempts per hour or local day and the top codes, from the count tables (trendQuery.ts). */
+  trends(request: { filter: HistoryFilter; utcOffsetMinutes: number; nowMs: number }): HistoryTrends
   /** Streams every matching record in the filter's order, a batch at a time (for exports). */
   iterate(filter: HistoryFilter, batchSize?: number): Iterable<AttemptRecord>
   close(): void

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { createAuditSchema } from '../audit/schema.ts'
 import { createHistorySchema } from '../history/schema.ts'
+import { createTrendCounts } from '../history/trendSchema.ts'
 import { immediateTransaction } from './transaction.ts'
 
 export interface Migration {
@@ -17,6 +18,7 @@ export interface Migration {
 export const APP_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'history', up: createHistorySchema },
   { version: 2, name: 'audit', up: createAuditSchema },
+  { version: 3, name: 'trend counts', up: createTrendCounts },
 ]
 
 export class SchemaTooNewError extends Error {

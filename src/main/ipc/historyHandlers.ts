@@ -3,7 +3,7 @@ import { InvalidCursorError } from '../../core/history/historySql.ts'
 import { fail, ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 
-export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistory' | 'countHistory' | 'getAttempt' | 'getStatusStrip'> {
+export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistory' | 'countHistory' | 'getAttempt' | 'getStatusStrip' | 'getHistoryTrends'> {
   const { history } = ctx.core
   return {
     queryHistory: async (request) => {
@@ -21,5 +21,6 @@ export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistor
       return detail ? ok(detail) : fail('not-found', `Attempt #${id} is not in the history.`)
     },
     getStatusStrip: async () => ok(history.statusStrip(Date.now())),
+    getHistoryTrends: async ({ filter, utcOffsetMinutes }) => ok(history.trends({ filter, utcOffsetMinutes, nowMs: Date.now() })),
   }
 }

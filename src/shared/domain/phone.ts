@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
+import { parsePhoneNumberFromString } from 'libphonenumber-js/core'
+import { NIGERIA_PHONE_METADATA } from './phoneMetadata.ts'
 
 // Operators type Nigerian numbers as `0803 123 4567`, `+234 803 123 4567` or `2348031234567`;
 // the API wants the MSISDN: `234` + 10 digits, no plus, as a string (a number loses zeros).
@@ -16,7 +17,7 @@ export function normalisePhone(input: string): PhoneCheck {
   const digits = trimmed.replace(/\D/g, '')
   // A bare `234…` is an international number typed without its plus.
   const candidate = trimmed.startsWith('+') ? `+${digits}` : digits.startsWith('234') && digits.length > 11 ? `+${digits}` : digits
-  const parsed = parsePhoneNumberFromString(candidate, 'NG')
+  const parsed = parsePhoneNumberFromString(candidate, 'NG', NIGERIA_PHONE_METADATA)
   if (!parsed || parsed.countryCallingCode !== '234') {
     return { ok: false, error: 'Only Nigerian numbers (+234) can be enrolled: use 0803 123 4567, +234 803 123 4567 or 2348031234567.' }
   }

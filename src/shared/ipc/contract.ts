@@ -5,7 +5,7 @@ import type { AppInfo } from '../domain/appInfo.ts'
 import type { AuditEntry, AuditExportResult, AuditVerification } from '../domain/audit.ts'
 import type { EnvironmentsState } from '../domain/environmentState.ts'
 import { EXPORT_FORMATS, type ExportProgress, type ExportResult } from '../domain/export.ts'
-import type { AttemptDetail, EnrollPrecheck, HistoryPage, StatusStrip } from '../domain/historyViews.ts'
+import type { AttemptDetail, EnrollPrecheck, HistoryPage, HistoryTrends, StatusStrip } from '../domain/historyViews.ts'
 import { ENVIRONMENT_IDS } from '../domain/environments.ts'
 import { historyFilterSchema, historyPageRequestSchema } from '../domain/historyFilter.ts'
 import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../domain/secretRule.ts'
@@ -73,6 +73,11 @@ export const ipcContract = {
   countHistory: { channel: 'history:count', request: z.object({ filter: historyFilterSchema }) },
   getAttempt: { channel: 'history:get', request: z.object({ id: z.number().int().positive() }) },
   getStatusStrip: { channel: 'history:status', request: empty },
+  /** Trends for the History filter; utcOffsetMinutes = −Date#getTimezoneOffset() (Lagos: 60). */
+  getHistoryTrends: {
+    channel: 'history:trends',
+    request: z.object({ filter: historyFilterSchema, utcOffsetMinutes: z.number().int().min(-840).max(840) }),
+  },
 
   exportHistory: {
     channel: 'export:start',
@@ -125,6 +130,7 @@ export interface IpcResponses {
   countHistory: { total: number }
   getAttempt: AttemptDetail
   getStatusStrip: StatusStrip
+  getHistoryTrends: HistoryTrends
   exportHistory: ExportResult
   cancelExport: null
   showInFolder: null

@@ -29,6 +29,8 @@ export interface HistoryViewState {
   /** `YYYY-MM-DD` (local day, inclusive) when range is custom, '' for open. */
   fromDate: string
   toDate: string
+  /** `HH` (local hour) when a custom range of one day is narrowed to an hour (trends chart). */
+  hour?: string
   search: string
   paymentId: string
   sort: HistorySort
@@ -57,6 +59,14 @@ function list<T extends string>(v: QueryValue, allowed: readonly T[]): T[] {
   return allowed.filter((a) => out.includes(a))
 }
 
+const HOUR_RE = /^(?:[01]\d|2[0-3])$/
+
+/** The hour a state narrows its one-day custom range to, or null. */
+export function narrowedHour(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate' | 'hour'>): number | null {
+  if (state.range !== 'custom' || !state.hour || !HOUR_RE.test(state.hour) || !isCalendarDate(state.fromDate) || state.fromDate !== state.toDate) return null
+  return Number(state.hour)
+}
+
 /** Reads a route query; anything malformed (hand-edited links) is dropped, never fatal. */
 export function parseHistoryQuery(query: QueryInput): { state: HistoryViewState; selectedId: number | null } {
   const state = emptyHistoryState()
@@ -81,6 +91,8 @@ export function parseHistoryQuery(query: QueryInput): { state: HistoryViewState;
     state.range = 'custom'
     state.fromDate = isCalendarDate(from) ? from : ''
     state.toDate = isCalendarDate(to) ? to : ''
+    const hour = first(query.hour)
+    if (narrowedHour({ ...state, hour }) !== null) state.hour = hour
   }
   const idText = first(query.id)
   const id = /^\d{1,15}$/.test(idText) ? Number(idText) : NaN
@@ -97,6 +109,7 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   if (state.range === 'custom') {
     if (isCalendarDate(state.fromDate)) q.from = state.fromDate
     if (isCalendarDate(state.toDate)) q.to = state.toDate
+    if (narrowedHour(state) !== null) q.hour = state.hour as string
     if (!q.from && !q.to) q.range = 'custom' // chosen, dates not picked yet
   } else if (state.range !== 'all') {
     q.range = state.range
@@ -108,11 +121,18 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   return q
 }
 
-/**
- * `{from, to}` in ms (from inclusive, to exclusive) for a range choice, evaluated at `nowMs`,
- * by the date rule the CLI shares (shared/domain/dateRange.ts): local midnight, the "to" day included.
- */
-export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate'>, nowMs: number): { from?: number; to?: number } {
+function localMidnight(ms: number, daysBack = 0): number {
+  const d = new Date(ms)
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() - daysBack).getTime()
+}
+
+function dayStart(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  return new Date(y, m - 1, d).getTime()
+}
+
+/** `{from, to}` in ms (from inclusive, to exclusive) for a range choice, evaluated at `nowMs`. */
+export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate' | 'hour'>, nowMs: number): { from?: number; to?: number } {
   switch (state.range) {
     case 'today':
       return { from: startOfLocalDay(nowMs) }
@@ -123,6 +143,11 @@ export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' |
     case '1h':
       return { from: Math.max(0, nowMs - 3_600_000) }
     case 'custom': {
+      const hour = narrowedHour(state)
+      if (hour !== null) {
+        const [y, m, d] = state.fromDate.split('-').map(Number) as [number, number, number]
+        return { from: new Date(y, m - 1, d, hour).getTime(), to: new Date(y, m - 1, d, hour + 1).getTime() }
+      }
       const out: { from?: number; to?: number } = {}
       if (isCalendarDate(state.fromDate)) out.from = rangeStartMs(state.fromDate)
       if (isCalendarDate(state.toDate)) out.to = rangeEndMs(state.toDate)

@@ -58,6 +58,7 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'countHistory',
     'getAttempt',
     'getStatusStrip',
+    'getHistoryTrends',
     'exportHistory',
     'cancelExport',
     'showInFolder',
