@@ -1,19 +1,14 @@
+import { rangeStartMs } from '../shared/domain/dateRange.ts'
 import { parse, UsageError } from './args.ts'
 import { openCore } from './openCore.ts'
 import type { Output } from './output.ts'
 
 export const PURGE_USAGE = 'otp-console purge --before DATE [--data-dir DIR] [--json]'
 
-/**
- * A date alone (2026-01-31) is the start of that day in local time, like the History view's
- * "from" date; a date with a time is taken as written (Z or an offset for UTC).
- */
+/** `--before` follows the one date rule (shared/domain/dateRange.ts): a date alone is local midnight. */
 function parseBefore(value: string): number {
-  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const ms = dateOnly ? new Date(Number(dateOnly[1]), Number(dateOnly[2]) - 1, Number(dateOnly[3])).getTime() : Date.parse(value)
-  if (Number.isNaN(ms) || (dateOnly && new Date(ms).getDate() !== Number(dateOnly[3]))) {
-    throw new UsageError(`--before takes a date, e.g. 2025-11-01 or 2025-11-01T00:00:00Z (got "${value}").`)
-  }
+  const ms = rangeStartMs(value)
+  if (ms === undefined) throw new UsageError(`--before takes a date, e.g. 2025-11-01 or 2025-11-01T00:00:00Z (got "${value}").`)
   return ms
 }
 
@@ -21,7 +16,7 @@ function parseBefore(value: string): number {
 export async function purgeCommand(argv: string[], out: Output): Promise<number> {
   const values = parse(argv, { before: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } })
   out.json = values.json === true
-  if (!values.before) throw new UsageError(`purge needs --before DATE.\nUsage: ${PURGE_USAGE}`)
+  if (!values.before) throw new UsageError("purge needs --before DATE.")
   const before = parseBefore(values.before)
   if (before > Date.now()) throw new UsageError(`--before ${values.before} is in the future; nothing was purged.`)
   const opened = await openCore({ dataDir: values['data-dir'], mustExist: true })

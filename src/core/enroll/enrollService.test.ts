@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { fail, type Result } from '../../shared/domain/result.ts'
 import { createAuditTrail } from '../audit/auditTrail.ts'
+import { createMemorySecretStore } from '../audit/memorySecretStore.ts'
+import type { AuditTrail } from '../audit/types.ts'
 import { openTempHistory, type TempDb } from '../history/testFixtures.ts'
 import type { HistoryStore } from '../history/types.ts'
 import { silentLogger } from '../log/logger.ts'
@@ -29,14 +31,19 @@ const request = (paymentId = '266274'): EnrollRequest => ({ environment: 'sandbo
 
 let temp: TempDb
 let history: HistoryStore
+let audit: AuditTrail
 
-beforeEach(() => ({ temp, store: history } = openTempHistory()))
+beforeEach(async () => {
+  ;({ temp, store: history } = openTempHistory())
+  audit = createAuditTrail(temp.db, { now: () => 1_700_000_000_000, operator: 'ada', machine: 'test', appVersion: '0.0.0', keychain: createMemorySecretStore(), databasePath: temp.path })
+  await audit.open()
+})
 afterEach(() => temp.cleanup())
 
 function service(client: EnrollCaller, resolveTarget: EnrollServiceDeps['resolveTarget'] = async () => ({ ok: true, target: TARGET })) {
   return createEnrollService({
     history,
-    audit: createAuditTrail(temp.db, { now: () => 1_700_000_000_000, operator: 'ada', machine: 'test', appVersion: '0.0.0' }),
+    audit,
     client,
     logger: silentLogger,
     now: () => 1_700_000_000_000,

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { createHistoryStore } from './historyStore.ts'
 import { purgeAttemptsBefore } from './historyPurge.ts'
+import { TREND_COUNT_TABLES } from './trendSchema.ts'
 import { completion, newAttempt, openTempDb, type TempDb } from './testFixtures.ts'
 import type { HistoryStore } from './types.ts'
 
@@ -83,6 +84,22 @@ describe('purgeAttemptsBefore', () => {
       expect(history.count({ outcome: [outcome], from: CUTOFF - 30 * DAY, to: CUTOFF + 30 * DAY })).toBe(exact)
     }
     expect(history.count({})).toBe(newIds.length)
+  })
+
+  it('keeps the trend counts equal to counts of the rows left, with no empty cells', () => {
+    seed()
+    purgeAttemptsBefore(t.db, CUTOFF, 7)
+    const rows = (sql: string) => t.db.prepare(sql).all()
+    expect(rows('SELECT hour, outcome, environment, operator, n FROM attempt_hour_counts ORDER BY 1, 2, 3, 4')).toEqual(
+      rows(`SELECT started_at / 3600000 AS hour, outcome, environment, operator, count(*) AS n FROM attempts GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
+    )
+    expect(rows('SELECT day, outcome, n FROM attempt_day_totals ORDER BY 1, 2')).toEqual(
+      rows(`SELECT started_at / 86400000 AS day, outcome, count(*) AS n FROM attempts GROUP BY 1, 2 ORDER BY 1, 2`),
+    )
+    expect(rows('SELECT day, code, outcome, n FROM attempt_code_day_totals ORDER BY 1, 2, 3')).toEqual(
+      rows(`SELECT c.started_at / 86400000 AS day, c.code, a.outcome, count(*) AS n FROM attempt_codes c JOIN attempts a ON a.id = c.attempt_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+    )
+    for (const table of TREND_COUNT_TABLES) expect(t.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE n <= 0`).get()).toEqual({ n: 0 })
   })
 
   it('clears the link of a later retry whose original was purged, and keeps the retry', () => {

@@ -2,7 +2,7 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { HistoryTrends, TrendBucket } from '../../shared/domain/historyViews.ts'
 import { OUTCOMES, type Outcome } from '../../shared/domain/outcome.ts'
-import { carriedFilters, type SqlPart } from './historyQuery.ts'
+import { carriedFilters, type SqlPart } from './historySql.ts'
 import { HOUR_MS } from './trendCounts.ts'
 
 /*

@@ -18,6 +18,17 @@ import type { DatabaseSync } from 'node:sqlite'
  *
  * Created with a backfill from the attempts and attempt_codes already stored.
  */
+/** Every table above: what deletes attempts (historyPurge.ts) keeps in step. */
+export const TREND_COUNT_TABLES = [
+  'attempt_hour_counts',
+  'attempt_code_day_counts',
+  'attempt_code_hour_counts',
+  'attempt_day_totals',
+  'attempt_hour_totals',
+  'attempt_code_day_totals',
+  'attempt_code_hour_totals',
+] as const
+
 export function createTrendCounts(db: DatabaseSync): void {
   db.exec(`
     CREATE TABLE attempt_hour_counts (

@@ -50,6 +50,7 @@ beforeEach(() => {
       chooseSavePath: () => new Promise((resolve) => dialogs.push({ answer: resolve })),
       showInFolder: () => {},
       openFolder: async () => {},
+      confirm: async () => false,
     },
     logger: silentLogger,
     emit: () => {},
