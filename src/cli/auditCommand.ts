@@ -1,9 +1,7 @@
 import { resolve } from 'node:path'
-import { exportAudit } from '../core/audit/auditExport.ts'
-import { KeychainUnavailableError } from '../core/credentials/secretStore.ts'
+import { KeychainUnavailableError } from '../core/credentials/secretStoreTypes.ts'
 import type { AuditVerification } from '../shared/domain/audit.ts'
 import { EXIT, parse, UsageError } from './args.ts'
-import { toFilter } from './filterArgs.ts'
 import { openCore } from './openCore.ts'
 import type { Output } from './output.ts'
 
@@ -13,6 +11,8 @@ export const AUDIT_USAGE = `otp-console audit verify [--data-dir DIR] [--json]
 /** `audit verify` and `audit export`: exit 0 intact (exported), 1 chain broken (file still written), 3 no OS keychain. */
 export async function auditCommand(argv: string[], out: Output): Promise<number> {
   const [sub, ...rest] = argv
+  // Loaded here, not at the top: --help must not pay for the audit core or the filter schema (zod).
+  const [{ exportAudit }, { toFilter }] = await Promise.all([import('../core/audit/auditExport.ts'), import('./filterArgs.ts')])
   if (sub !== 'verify' && sub !== 'export') throw new UsageError(sub === undefined ? 'audit needs a subcommand.' : `Unknown audit subcommand "${sub}".`)
   const values = parse(rest, {
     'data-dir': { type: 'string' },

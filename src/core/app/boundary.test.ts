@@ -5,17 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_ANSWER_BYTES, TRUNCATED_MARKER } from '../protocol/boundedBody.ts'
 import { createDiagnosticLog } from '../log/diagnosticLog.ts'
 import { startHostileServer, type HostileAnswer, type HostileServer } from '../simulator/hostileServer.ts'
+import { createMemorySecretStore } from '../audit/memorySecretStore.ts'
 import { createAppCore, SETTINGS_FILE } from './appCore.ts'
 
 // Hostile and broken servers over real HTTP on loopback, through the whole core (enrollment
 // service, client, token cache, history, diagnostic log) as the console and the CLI use it.
 
 const CREDS = { clientId: 'IKIABOUNDARY000000000000000000000000000001', clientSecret: 'boundary-secret-0123456789abcdef' }
-const noKeychain = {
-  get: () => Promise.reject(new Error('no keychain in this test')),
-  set: () => Promise.reject(new Error('no keychain in this test')),
-  delete: () => Promise.reject(new Error('no keychain in this test')),
-}
 
 const open: { close(): Promise<void> }[] = []
 afterEach(async () => {
@@ -32,14 +28,14 @@ async function server(enroll: HostileAnswer, token?: HostileAnswer): Promise<Hos
  * A core pointed at `base` (API and Passport) the way the CLI's --base-url does, with its own
  * data folder; or, with `settings`, one that reads the endpoints from that settings.json.
  */
-function core(base: string, timeoutMs = 10_000, settings?: unknown) {
+async function core(base: string, timeoutMs = 10_000, settings?: unknown) {
   const dataDir = mkdtempSync(join(tmpdir(), 'otp-boundary-'))
   if (settings !== undefined) writeFileSync(join(dataDir, SETTINGS_FILE), JSON.stringify(settings))
   const logger = createDiagnosticLog({ dir: join(dataDir, 'logs') })
   const app = createAppCore({
     dataDir,
     fetch: (input, init) => fetch(input, init),
-    secretStore: noKeychain,
+    secretStore: createMemorySecretStore(),
     logger,
     operator: 'tester',
     machine: 'test-machine',
@@ -50,6 +46,7 @@ function core(base: string, timeoutMs = 10_000, settings?: unknown) {
     endpointOverride: settings === undefined ? { baseUrl: base, passportUrl: base } : undefined,
     timeoutMs,
   })
+  await app.audit.open() // the audit key lives in the (here in-memory) keychain
   let closed = false
   const closing = {
     async close() {
@@ -80,7 +77,7 @@ describe('redirects are never followed', () => {
     it(`a ${status} from the enrollment endpoint is failed, and the second listener receives nothing`, async () => {
       const elsewhere = await server({ kind: 'json', status: 200, body: {} })
       const api = await server({ kind: 'redirect', status, location: `${elsewhere.url}/api/v3/purchases/otps/enrollments` })
-      const record = await core(api.url).enroll()
+      const record = await (await core(api.url)).enroll()
       expect(record.outcome).toBe('failed')
       expect(record.httpStatus).toBe(status)
       expect(record.failureReason).toMatch(/redirect .*never followed/)
@@ -92,7 +89,7 @@ describe('redirects are never followed', () => {
   it('a redirect from the token endpoint gets no token, sends nothing anywhere else, and no enrollment', async () => {
     const elsewhere = await server({ kind: 'json', status: 200, body: {} })
     const api = await server({ kind: 'json', status: 200, body: {} }, { kind: 'redirect', status: 307, location: `${elsewhere.url}/passport/oauth/token` })
-    const record = await core(api.url).enroll()
+    const record = await (await core(api.url)).enroll()
     expect(record.outcome).toBe('failed')
     expect(record.httpStatus).toBeNull()
     expect(record.failureReason).toMatch(/token server answered with a redirect \(HTTP 307\)/)
@@ -110,7 +107,7 @@ describe('URLs edited into settings.json behind the app\'s back', () => {
     it(`${what}: the enrollment is refused with the reason before anything is written or sent`, async () => {
       const api = await server({ kind: 'json', status: 200, body: {} })
       const bad = url(api.url)
-      const app = core(api.url, 10_000, { activeEnvironment: 'custom', endpoints: { custom: { baseUrl: bad, passportUrl: api.url } } })
+      const app = await core(api.url, 10_000, { activeEnvironment: 'custom', endpoints: { custom: { baseUrl: bad, passportUrl: api.url } } })
       const result = await app.send()
       expect(result.ok).toBe(false)
       const message = result.ok ? '' : result.error.message
@@ -130,7 +127,7 @@ describe('bounded answers', () => {
   it('a 300 MB answer: at most 64 KiB read and kept, marked cut off, memory flat, outcome from the status line', async () => {
     const bytes = 300 * 1024 * 1024
     const api = await server({ kind: 'huge', status: 200, bytes })
-    const app = core(api.url)
+    const app = await core(api.url)
     globalThis.gc?.()
     const before = process.memoryUsage().rss
     let peak = before
@@ -148,7 +145,7 @@ describe('bounded answers', () => {
 
   it('an error status with a huge body is still failed by its status line', async () => {
     const api = await server({ kind: 'huge', status: 500, bytes: 5 * 1024 * 1024 })
-    const record = await core(api.url).enroll()
+    const record = await (await core(api.url)).enroll()
     expect(record.outcome).toBe('failed')
     expect(record.httpStatus).toBe(500)
     expect(record.responseBody?.length).toBe(MAX_ANSWER_BYTES + TRUNCATED_MARKER.length)
@@ -156,7 +153,7 @@ describe('bounded answers', () => {
 
   it('a huge token answer is cut too, and gives no token', async () => {
     const api = await server({ kind: 'json', status: 200, body: {} }, { kind: 'huge', status: 200, bytes: 50 * 1024 * 1024 })
-    const record = await core(api.url).enroll()
+    const record = await (await core(api.url)).enroll()
     expect(record.outcome).toBe('failed')
     expect(record.failureReason).toMatch(/without a usable access token/)
     expect(enrollRequests(api)).toBe(0)
@@ -167,7 +164,7 @@ describe('gateways and broken connections: outcome unknown, never retried', () =
   for (const status of [502, 504]) {
     it(`HTTP ${status} from a gateway is unknown and sent once`, async () => {
       const api = await server({ kind: 'json', status, body: { message: 'gateway' } })
-      const record = await core(api.url).enroll()
+      const record = await (await core(api.url)).enroll()
       expect(record.outcome).toBe('unknown')
       expect(record.httpStatus).toBe(status)
       expect(record.failureReason).toMatch(/may or may not be enrolled/)
@@ -177,7 +174,7 @@ describe('gateways and broken connections: outcome unknown, never retried', () =
 
   it('a reset after the request is unknown', async () => {
     const api = await server({ kind: 'reset' })
-    const record = await core(api.url).enroll()
+    const record = await (await core(api.url)).enroll()
     expect(record.outcome).toBe('unknown')
     expect(record.httpStatus).toBeNull()
     expect(enrollRequests(api)).toBe(1)
@@ -185,7 +182,7 @@ describe('gateways and broken connections: outcome unknown, never retried', () =
 
   it('headers then silence is unknown after the timeout, keeping the status', async () => {
     const api = await server({ kind: 'silence-after-headers', status: 200 })
-    const record = await core(api.url, 1_500).enroll()
+    const record = await (await core(api.url, 1_500)).enroll()
     expect(record.outcome).toBe('unknown')
     expect(record.httpStatus).toBe(200)
     expect(record.failureReason).toMatch(/cut off/)
@@ -205,7 +202,7 @@ describe('a token echoed back in escaped form', () => {
   ] as const) {
     it(`in ${name}: found in no file of the data folder afterwards`, async () => {
       const api = await server({ kind: 'echo-token', encode })
-      const app = core(api.url)
+      const app = await core(api.url)
       const record = await app.enroll('7770001')
       await app.close()
       expect(record.outcome).toBe('enrolled')

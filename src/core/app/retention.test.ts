@@ -25,7 +25,7 @@ describe('retentionCutoff', () => {
 describe('retention policy', () => {
   let dataDir: string
   let core: AppCore
-  beforeEach(() => {
+  beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'otp-retention-'))
     core = createAppCore({
       dataDir,
@@ -39,6 +39,7 @@ describe('retention policy', () => {
       trainingUrl: () => undefined,
       now: () => NOW,
     })
+    await core.audit.open()
   })
   afterEach(() => {
     core.close()

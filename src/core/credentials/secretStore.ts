@@ -1,16 +1,8 @@
 import { AsyncEntry, findCredentialsAsync } from '@napi-rs/keyring'
 
-/** The OS keychain as the vault sees it: one password string per account name. */
-export interface SecretStore {
-  get(account: string): Promise<string | undefined>
-  set(account: string, value: string): Promise<void>
-  delete(account: string): Promise<boolean>
-}
+import { KeychainUnavailableError, type SecretStore } from './secretStoreTypes.ts'
 
-/** Raised when no OS keychain can be used; there is deliberately no plaintext fallback. */
-export class KeychainUnavailableError extends Error {
-  override name = 'KeychainUnavailableError'
-}
+export { KeychainUnavailableError, type SecretStore }
 
 const HELP =
   'The console keeps credentials only in the OS keychain. On Linux, install and unlock GNOME Keyring or KWallet (a Secret Service provider) and sign in again; on macOS and Windows the system keychain is used.'

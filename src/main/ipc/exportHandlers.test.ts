@@ -29,7 +29,7 @@ let core: ReturnType<typeof createAppCore>
 let dialogs: OpenDialog[]
 let handlers: ReturnType<typeof exportHandlers>
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'otp-export-handlers-'))
   core = createAppCore({
     dataDir: dir,
@@ -42,6 +42,7 @@ beforeEach(() => {
     channel: 'console',
     trainingUrl: () => undefined,
   })
+  await core.audit.open()
   dialogs = []
   const ctx: MainContext = {
     core,
