@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { KeychainUnavailableError } from '../core/credentials/secretStoreTypes.ts'
+import { KeychainUnavailableError } from '../core/credentials/keychainTypes.ts'
 import type { AuditVerification } from '../shared/domain/audit.ts'
 import { EXIT, parse, UsageError } from './args.ts'
 import { openCore } from './openCore.ts'

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEFAULT_RETENTION_MONTHS, retentionCutoff } from '../../shared/domain/retention.ts'
-import type { SecretStore } from '../credentials/secretStore.ts'
+import { createMemorySecretStore } from '../audit/memorySecretStore.ts'
 import { newAttempt } from '../history/testFixtures.ts'
 import { silentLogger } from '../log/logger.ts'
 import { createAppCore, SETTINGS_FILE, type AppCore } from './appCore.ts'
 
 const NOW = Date.UTC(2026, 11, 1, 10) // 1 December 2026
-const memoryStore: SecretStore = { get: async () => undefined, set: async () => {}, delete: async () => false }
 
 describe('retentionCutoff', () => {
   it.each([
@@ -30,7 +29,7 @@ describe('retention policy', () => {
     core = createAppCore({
       dataDir,
       fetch: async () => new Response(null, { status: 500 }),
-      secretStore: memoryStore,
+      secretStore: createMemorySecretStore(),
       logger: silentLogger,
       operator: 'tester',
       machine: 'box',

@@ -1,6 +1,6 @@
 import { AsyncEntry, findCredentialsAsync } from '@napi-rs/keyring'
 
-import { KeychainUnavailableError, type SecretStore } from './secretStoreTypes.ts'
+import { KeychainUnavailableError, type SecretStore } from './keychainTypes.ts'
 
 export { KeychainUnavailableError, type SecretStore }
 

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMemorySecretStore } from '../../core/audit/memorySecretStore.ts'
 import { newAttempt } from '../../core/history/testFixtures.ts'
 import { ipcContract } from '../../shared/ipc/contract.ts'
 import { startMain, type MainRuntime } from '../startMain.ts'
@@ -18,7 +19,7 @@ beforeAll(async () => {
     dataDir: mkdtempSync(join(tmpdir(), 'otp-retention-main-')),
     appVersion: '9.9.9',
     fetch: (input, init) => fetch(input, init),
-    secretStore: { get: async () => undefined, set: async () => {}, delete: async () => false },
+    secretStore: createMemorySecretStore(),
     host: { chooseSavePath: async () => undefined, showInFolder: () => {}, openFolder: async () => {}, confirm: async () => false },
     emit: () => {},
     isTrustedSender: createSenderCheck({ devOrigin: APP }),
