@@ -55,7 +55,7 @@ describe('retention policy', () => {
     expect(() => core.settings.setRetentionMonths(1.5)).toThrow(RangeError)
   })
 
-  it('purges at start-up what is older than the setting, with an audit entry; a daily run with nothing to do adds none', () => {
+  it('purges at start-up what is older than the setting, with an audit entry; a daily run with nothing to do adds none', async () => {
     const cutoff = core.retention.state().cutoff
     const old = [core.history.begin(newAttempt({ startedAt: cutoff - 1 })), core.history.begin(newAttempt({ startedAt: cutoff - 400 * 86_400_000 }))]
     const kept = [core.history.begin(newAttempt({ startedAt: cutoff })), core.history.begin(newAttempt({ startedAt: NOW - 1000 }))]
@@ -70,7 +70,7 @@ describe('retention policy', () => {
 
     expect(core.retention.purgeExpired('daily')).toBe(0)
     expect(purges()).toHaveLength(1)
-    expect(core.audit.verify()).toMatchObject({ ok: true })
+    expect(await core.audit.verify()).toMatchObject({ ok: true })
   })
 
   it('a purge asked for with a date is audited even when nothing was old enough', () => {
