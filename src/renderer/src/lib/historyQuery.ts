@@ -121,16 +121,6 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   return q
 }
 
-function localMidnight(ms: number, daysBack = 0): number {
-  const d = new Date(ms)
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() - daysBack).getTime()
-}
-
-function dayStart(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  return new Date(y, m - 1, d).getTime()
-}
-
 /** `{from, to}` in ms (from inclusive, to exclusive) for a range choice, evaluated at `nowMs`. */
 export function rangeBounds(state: Pick<HistoryViewState, 'range' | 'fromDate' | 'toDate' | 'hour'>, nowMs: number): { from?: number; to?: number } {
   switch (state.range) {
