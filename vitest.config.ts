@@ -7,7 +7,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'packaging/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['src/cli/bundle.globalSetup.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Safety nets, not targets: on a loaded 2-core machine one CLI process (Node from source)
+    // takes several seconds, and a hook that runs three of them overran 20 s.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 })

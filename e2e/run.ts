@@ -21,7 +21,8 @@ function runPlaywright(driver: DriverName): Promise<Stats> {
   const log = createWriteStream(join(E2E_DATA_ROOT, `playwright-${driver}.log`))
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '-c', join(ROOT, 'e2e', 'playwright.config.ts')], {
     cwd: ROOT,
-    env: { ...process.env, E2E_DRIVER: driver },
+    // E2E_SCREENSHOTS is `npm run screenshots`'s alone: the suite never rewrites docs/screenshots.
+    env: { ...process.env, E2E_DRIVER: driver, E2E_SCREENSHOTS: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout.on('data', (chunk: Buffer) => (process.stdout.write(chunk), log.write(chunk)))
