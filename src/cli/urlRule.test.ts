@@ -49,10 +49,10 @@ describe('CLI and the URL rule', () => {
       [
         ...refused.map((row, i) => async () => ({ row, flag: '--base-url', dataDir: join(root, `b${i}`), run: await cli(enroll('266274', join(root, `b${i}`), '--base-url', row.input)) })),
         ...refused
-          .filter((row) => /@|\?|\n/.test(row.input))
+          .filter((row) => /:pw@|\?x|\n/.test(row.input))
           .map((row, i) => async () => ({ row, flag: '--passport-url', dataDir: join(root, `p${i}`), run: await cli(enroll('266274', join(root, `p${i}`), '--base-url', server.url, '--passport-url', row.input)) })),
       ],
-      4,
+      2,
     )
     for (const { row, flag, dataDir, run } of runs) {
       const label = `${flag} ${JSON.stringify(row.input).slice(0, 60)}`
@@ -74,11 +74,12 @@ describe('CLI and the URL rule', () => {
 
   it('accepted loopback URLs are sent to their normal form, signed over it (the server checks the Signature)', { timeout: 240_000 }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'otp-cli-url-'))
-    const accepted = urlTable(server.port).filter((row) => row.normal === server.url)
+    // The rows whose input is not already the server's URL: each is rewritten before it is signed.
+    const accepted = urlTable(server.port).filter((row) => row.normal === server.url && row.input !== server.url)
     expect(accepted.length).toBeGreaterThanOrEqual(4)
     const runs = await inBatches(
       accepted.map((row, i) => async () => ({ row, run: await cli(enroll(`8880${i}1`, join(root, String(i)), '--base-url', row.input)) })),
-      3,
+      2,
     )
     for (const { row, run } of runs) {
       expect(run.code, `${JSON.stringify(row.input)}: ${run.output}`).toBe(0)
