@@ -25,7 +25,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 beforeAll(async () => {
   for (const id of ['8880011', '8880403', '8880021']) await cli(['enroll', '--env', 'training', '--payment-id', id, '--phone', '0803 123 4567'])
-})
+}, 90_000) // three CLI processes: ~7 s each on a loaded 2-core machine
 
 describe('CLI export', () => {
   it('exports what the filters select as CSV, phones masked, and records it in the audit trail', async () => {
