@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { HISTORY_FILE } from '../core/app/appCore.ts'
 
 // `export` and `audit verify` as a support engineer runs them, on a data folder the CLI filled.
@@ -23,9 +23,12 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   })
 }
 
+// Every step spawns CLI processes, ~7 s each on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 })
+
 beforeAll(async () => {
   for (const id of ['8880011', '8880403', '8880021']) await cli(['enroll', '--env', 'training', '--payment-id', id, '--phone', '0803 123 4567'])
-}, 90_000) // three CLI processes: ~7 s each on a loaded 2-core machine
+})
 
 describe('CLI export', () => {
   it('exports what the filters select as CSV, phones masked, and records it in the audit trail', async () => {
