@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { parse } from 'csv-parse/sync'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { HISTORY_FILE } from '../core/app/appCore.ts'
 import { runBin } from './spawnCli.test-helpers.ts'
 
@@ -13,6 +13,9 @@ const cli = (args: string[]) => runBin([...args, '--data-dir', dataDir])
 
 // Several CLI runs per case: on a loaded 2-core machine one run can take seconds.
 const SLOW = 90_000
+
+// Every step spawns CLI processes, ~7 s each on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 })
 
 beforeAll(async () => {
   for (const id of ['8880011', '8880403', '8880021']) await cli(['enroll', '--env', 'training', '--payment-id', id, '--phone', '0803 123 4567'])
