@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -167,6 +167,32 @@ describe('Electron wiring (src/main/index.ts with a stand-in electron)', () => {
     }
     await quit(app)
     expect(logLines().filter((line) => line.msg === 'scheme.refused').length).toBe(5)
+  })
+
+  it('the same wiring on another renderer folder refuses a symlink out of it', async () => {
+    // index.ts always serves the folder beside it; runElectronApp (what index.ts calls) takes
+    // a folder, so a scratch one can hold links without touching the repo.
+    const base = mkdtempSync(join(tmpdir(), 'otp-wiring-renderer-'))
+    mkdirSync(join(base, 'renderer'))
+    writeFileSync(join(base, 'renderer', 'index.html'), '<!doctype html>')
+    writeFileSync(join(base, 'secret.txt'), 'outside')
+    symlinkSync(join(base, 'secret.txt'), join(base, 'renderer', 'link.js'))
+    symlinkSync(base, join(base, 'renderer', 'up'))
+    standIn = createElectronStandIn({ userData: dataDir })
+    holder.current = standIn
+    vi.resetModules()
+    const { runElectronApp } = await import('./electron/app.ts')
+    runElectronApp({ rendererDir: join(base, 'renderer'), preloadPath: join(base, 'preload.cjs'), env: { OTP_CONSOLE_DATA_DIR: dataDir } })
+    standIn.ready()
+    await vi.waitFor(() => expect(standIn.windows).toHaveLength(1), { timeout: 10_000 })
+    const handle = standIn.schemeHandlers.get('app')!
+    expect((await handle(new Request(APP_ENTRY_URL))).status).toBe(200)
+    for (const url of ['app://console/link.js', 'app://console/up/secret.txt']) {
+      const response = await handle(new Request(url))
+      expect(response.status, url).toBe(403)
+      expect(await response.text()).toBe('')
+    }
+    await quit(standIn)
   })
 
   it('quitting closes the runtime once, then lets the app quit', async () => {
