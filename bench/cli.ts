@@ -10,7 +10,8 @@ import { percentile } from './stats.ts'
 // durable writes, token, signed request, answer) against a loopback Interswitch-compatible
 // server with no added latency, next to bench/minimalEnroll.mjs doing the same exchange in a
 // bare script (target ≤ 1.3×); and `otp-console --help` next to `node -e 0` (target ≤ 1.5×).
-// Runs are interleaved so both sides of a ratio see the same machine load.
+// The bin is started as a user starts it: executed (its shebang picks `node` from PATH and
+// adds its V8 flags). Runs are interleaved so both sides of a ratio see the same machine load.
 
 const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 21)
 const WARMUP = 2
@@ -22,17 +23,17 @@ const CREDENTIALS = { clientId: 'IKIABENCHCLI00000000000000000000000000001', cli
 type Print = (name: string, value: number, unit: string) => void
 
 /** One process from spawn to exit, in ms; throws unless it exits 0 and `check` accepts its stdout. */
-function timed(args: string[], check: (stdout: string) => boolean = () => true): Promise<number> {
+function timed(command: string, args: string[], check: (stdout: string) => boolean = () => true): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, args, { env: { ...process.env, OTP_CLIENT_ID: CREDENTIALS.clientId, OTP_CLIENT_SECRET: CREDENTIALS.clientSecret } })
+    const child = spawn(command, args, { env: { ...process.env, OTP_CLIENT_ID: CREDENTIALS.clientId, OTP_CLIENT_SECRET: CREDENTIALS.clientSecret } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('exit', (code) => {
       const ms = performance.now() - started
-      child.on('close', () => (code === 0 && check(stdout) ? resolve(ms) : reject(new Error(`node ${args.join(' ')} exited ${code}: ${stdout}${stderr}`))))
+      child.on('close', () => (code === 0 && check(stdout) ? resolve(ms) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stdout}${stderr}`))))
     })
   })
 }
@@ -63,16 +64,16 @@ export async function run(print: Print): Promise<void> {
   const enrolled = (stdout: string) => /"outcome":"enrolled"/.test(stdout) || /"status":200/.test(stdout)
   try {
     const [cli, minimal] = await compare(
-      () => timed([BIN, 'enroll', '--base-url', server.url, '--payment-id', String((paymentId += 10)), '--phone', '08031234567', '--data-dir', dataDir, '--json'], enrolled),
-      () => timed([MINIMAL, server.url, String((paymentId += 10)), '2348031234567'], enrolled),
+      () => timed(BIN, ['enroll', '--base-url', server.url, '--payment-id', String((paymentId += 10)), '--phone', '08031234567', '--data-dir', dataDir, '--json'], enrolled),
+      () => timed(process.execPath, [MINIMAL, server.url, String((paymentId += 10)), '2348031234567'], enrolled),
     )
     print('cli.enroll.median', cli, 'ms')
     print('cli.minimal_script.median', minimal, 'ms')
     print('cli.enroll.ratio', cli / minimal, 'x')
 
     const [help, bare] = await compare(
-      () => timed([BIN, '--help'], (stdout) => stdout.includes('otp-console enroll')),
-      () => timed(['-e', '0']),
+      () => timed(BIN, ['--help'], (stdout) => stdout.includes('otp-console enroll')),
+      () => timed(process.execPath, ['-e', '0']),
     )
     print('cli.help.median', help, 'ms')
     print('cli.node_e0.median', bare, 'ms')
