@@ -5,6 +5,9 @@ import { enroll, fillEnrollForm, openHistory, plainPaymentId, switchEnvironment 
 // A long day at the desk: the window never scrolls, one toast at most, results belong to their
 // environment, an attempt in flight shows as Sending, focus lands where the work continues.
 
+// Many steps each (and axe is not quick on a loaded machine).
+test.describe.configure({ timeout: 240_000 })
+
 const withSuffix = (suffix: string) => `${plainPaymentId().slice(0, -3)}${suffix}`
 const rows = (page: Page) => page.getByTestId('history-table').getByTestId('history-row')
 

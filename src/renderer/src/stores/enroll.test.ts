@@ -198,4 +198,13 @@ describe('enroll store', () => {
     expect(fake.callsOf('queryHistory')).toHaveLength(queriesBefore)
     expect(recent.rows[0]).toMatchObject({ id: 41, outcome: 'enrolled', errorCodes: [] })
   })
+
+  it('does not send while the environment is being switched', async () => {
+    const fake = fakeBridge()
+    const store = await setup(fake)
+    const switching = useEnvironmentStore().setActive('sandbox')
+    expect(await store.submit()).toBe('busy')
+    await switching
+    expect(fake.callsOf('precheckEnroll')).toHaveLength(0)
+  })
 })

@@ -75,7 +75,7 @@ export const useEnrollStore = defineStore('enroll', () => {
 
   async function submit(): Promise<SubmitOutcome> {
     if (awaitingConfirmation.value) return 'needs-confirmation'
-    if (busy.value) return 'busy'
+    if (busy.value || env.switching) return 'busy' // sent where the form says, once it says it
     fields.submitAttempted.value = true
     const v = validateEnrollInput(form)
     if (!v.ok || Object.keys(fields.serverFieldErrors.value).length > 0) return 'invalid'
