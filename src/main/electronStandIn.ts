@@ -35,6 +35,8 @@ export class StandInWebContents extends EventEmitter {
 
 export interface StandInOptions {
   userData: string
+  /** The displays' work areas (default: one 1920×1080 display). */
+  displays?: { x: number; y: number; width: number; height: number }[]
   isPackaged?: boolean
   singleInstance?: boolean
 }
@@ -42,6 +44,7 @@ export interface StandInOptions {
 export function createElectronStandIn(options: StandInOptions) {
   const paths: Record<string, string> = { userData: options.userData }
   const windows: StandInBrowserWindow[] = []
+  const displays = options.displays ?? [{ x: 0, y: 0, width: 1920, height: 1080 }]
   const errorBoxes: { title: string; content: string }[] = []
   const switches: [string, string | undefined][] = []
   const privilegedSchemes: { scheme: string; privileges: Record<string, boolean> }[] = []
@@ -89,7 +92,16 @@ export function createElectronStandIn(options: StandInOptions) {
     show(): void {
       this.shown = true
     }
+    maximized = false
     isMinimized = () => false
+    isMaximized = () => this.maximized
+    maximize(): void {
+      this.maximized = true
+    }
+    getNormalBounds() {
+      const o = this.options as { x: number; y: number; width: number; height: number }
+      return { x: o.x, y: o.y, width: o.width, height: o.height }
+    }
     restore(): void {}
     focus(): void {}
   }
@@ -130,6 +142,7 @@ export function createElectronStandIn(options: StandInOptions) {
       showSaveDialog: async () => ({ canceled: true, filePath: undefined }),
       showMessageBox: async () => ({ response: 0, checkboxChecked: false }),
     },
+    screen: { getAllDisplays: () => displays.map((workArea) => ({ workArea })) },
     shell: { showItemInFolder: () => {}, openPath: async () => '' },
     Menu: {
       buildFromTemplate: (template: unknown) => template,

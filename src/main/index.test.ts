@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,7 +15,7 @@ import { createElectronStandIn, standInEvent, StandInWebContents, type ElectronS
 const holder = vi.hoisted(() => ({ current: undefined as ElectronStandIn | undefined }))
 vi.mock('electron', () => {
   const get = (name: string) => () => (holder.current!.electron as Record<string, unknown>)[name]
-  return Object.defineProperties({}, Object.fromEntries(['app', 'BrowserWindow', 'ipcMain', 'protocol', 'session', 'net', 'dialog', 'shell', 'Menu'].map((name) => [name, { get: get(name), enumerable: true }])))
+  return Object.defineProperties({}, Object.fromEntries(['app', 'BrowserWindow', 'ipcMain', 'protocol', 'session', 'net', 'dialog', 'shell', 'Menu', 'screen'].map((name) => [name, { get: get(name), enumerable: true }])))
 })
 
 const RENDERER_DIR = join(import.meta.dirname, '..', 'renderer')
@@ -206,6 +206,25 @@ describe('Electron wiring (src/main/index.ts with a stand-in electron)', () => {
     expect(app.record.quitCalls).toBe(2)
     expect(logLines().filter((line) => line.msg === 'main.stopping')).toHaveLength(1)
     expect(app.record.exitCode).toBeUndefined()
+  })
+
+  it('reopens the window where the last run closed it, and on a display that still exists', async () => {
+    const first = await launchReady()
+    expect(first.window.options).toMatchObject({ x: 320, y: 130, width: 1280, height: 820 }) // nothing saved: centred
+    Object.assign(first.window.options, { x: 100, y: 50, width: 1100, height: 700 }) // the operator moves and resizes it
+    first.window.emit('close')
+    await quit(first.app)
+    expect(statSync(join(dataDir, 'window.json')).mode & 0o777).toBe(0o600)
+
+    const second = await launchReady()
+    expect(second.window.options).toMatchObject({ x: 100, y: 50, width: 1100, height: 700 })
+    await quit(second.app)
+
+    // The monitor it was on is gone: it opens on the one that is left, fitted to it.
+    writeFileSync(join(dataDir, 'window.json'), JSON.stringify({ x: 2500, y: 40, width: 1400, height: 900, maximized: false }))
+    const third = await launchReady({ displays: [{ x: 0, y: 0, width: 1024, height: 700 }] })
+    expect(third.window.options).toMatchObject({ x: 0, y: 0, width: 1024, height: 700 })
+    await quit(third.app)
   })
 
   it('a second instance quits at once and opens nothing', async () => {

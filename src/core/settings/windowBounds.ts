@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../storage/privateFiles.ts'
 
 // The main window's size and position, remembered between runs and put back on a display that
 // still exists: a window saved on a monitor that is gone, or larger than the screen now, must
@@ -87,9 +88,9 @@ export function createWindowBoundsStore(path: string) {
       }
     },
     save(bounds: WindowBounds): void {
-      mkdirSync(dirname(path), { recursive: true })
+      ensurePrivateDir(dirname(path))
       const tmp = `${path}.tmp`
-      writeFileSync(tmp, `${JSON.stringify(bounds)}\n`)
+      writeFileSync(tmp, `${JSON.stringify(bounds)}\n`, { mode: PRIVATE_FILE_MODE })
       renameSync(tmp, path) // never a half-written file
     },
   }

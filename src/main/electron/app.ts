@@ -77,7 +77,7 @@ export function runElectronApp(options: ElectronAppOptions): void {
     const started = runtime
     wireIpc(started.dispatch, () => window, started.context.logger)
     installMenu(() => void started.context.host.openFolder(started.context.logDir))
-    window = createMainWindow({ url: devServerUrl ?? APP_ENTRY_URL, preloadPath: options.preloadPath, devTools: !app.isPackaged })
+    window = createMainWindow({ url: devServerUrl ?? APP_ENTRY_URL, preloadPath: options.preloadPath, devTools: !app.isPackaged, dataDir: app.getPath('userData') })
     window.on('closed', () => (window = undefined))
   }
 
