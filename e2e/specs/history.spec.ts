@@ -145,4 +145,8 @@ test('every outcome appears in history with its badge, and a rejection explains 
   await expect(page.getByTestId('attempt-detail')).toContainText('10403')
   await expect(page.getByTestId('attempt-detail')).toContainText(/already enrolled/)
   await docScreenshot(page, 'history')
+  // The same view as it follows an operating system in dark mode.
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await expect(page.getByTestId('attempt-detail')).toContainText('10403')
+  await docScreenshot(page, 'history-dark')
 })

@@ -16,3 +16,7 @@ export const E2E_KEYCHAIN_SERVICE = process.env.OTP_CONSOLE_KEYCHAIN_SERVICE ?? 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** Tag of the scenarios that also take the README's pictures (`npm run screenshots` runs only these). */
 export const DOC_SCREENSHOT_TAG = '@doc-screenshot'
+
+/** The README's pictures, each taken by one scenario tagged DOC_SCREENSHOT_TAG (`npm run screenshots`). */
+export const DOC_PICTURES = ['enroll', 'history', 'history-dark', 'audit'] as const
+export type DocPicture = (typeof DOC_PICTURES)[number]
