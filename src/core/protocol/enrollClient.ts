@@ -2,7 +2,7 @@ import { pickStoredHeaders, type ApiError } from '../../shared/domain/attempt.ts
 import { ENROLL_PATH } from '../../shared/domain/environments.ts'
 import { explainHttpStatus } from '../../shared/domain/errorCodes.ts'
 import { MIN_SECRET_LENGTH } from '../../shared/domain/secretRule.ts'
-import { SIGNATURE_METHODS } from '../../shared/domain/signatureMethods.ts'
+import { isSignatureMethod } from '../../shared/domain/signatureMethods.ts'
 import { createValueScrubber } from '../log/redact.ts'
 import { discardBody, isRedirect, MAX_ANSWER_BYTES, readBoundedText, TRUNCATED_MARKER } from './boundedBody.ts'
 import { classifyResponse, classifyTransportError } from './classify.ts'
@@ -41,7 +41,7 @@ export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
     // Everything secret this call touches, scrubbed from anything it returns (defence in depth).
     const secrets = new Set<string>([credentials.clientSecret])
     const timing = { tokenMs: null as number | null, requestMs: null as number | null }
-    if (!(SIGNATURE_METHODS as readonly string[]).includes(target.signatureMethod)) {
+    if (!isSignatureMethod(target.signatureMethod)) {
       return notSent(`Unsupported signature method "${String(target.signatureMethod)}"; choose SHA1, SHA-256 or SHA-512. Nothing was sent.`, timing)
     }
     // Settings edited behind the app's back are checked here, where they are used.
