@@ -99,7 +99,7 @@ export function createElectronStandIn(options: StandInOptions) {
       this.maximized = true
     }
     getNormalBounds() {
-      const o = this.options as { x: number; y: number; width: number; height: number }
+      const o = this.options as unknown as { x: number; y: number; width: number; height: number }
       return { x: o.x, y: o.y, width: o.width, height: o.height }
     }
     restore(): void {}
