@@ -7,8 +7,7 @@ import { createAppRouter } from './router.ts'
 import './styles/tokens.css'
 import './styles/base.css'
 import './styles/layout.css'
-import './styles/components.css'
-import './styles/views.css'
+import './styles/shared.css'
 
 // Without the preload's bridge nothing can work: show one clear screen instead of a broken app.
 if (detectBridge()) {
