@@ -10,6 +10,7 @@ import { createTargetResolver } from '../credentials/resolveTarget.ts'
 import type { SecretStore } from '../credentials/secretStore.ts'
 import { createEnrollService } from '../enroll/enrollService.ts'
 import { createHistoryStore } from '../history/historyStore.ts'
+import { createInFlightRegistry } from '../history/inFlightRegistry.ts'
 import type { Logger } from '../log/logger.ts'
 import { createEnrollClient } from '../protocol/enrollClient.ts'
 import { createNonce } from '../protocol/nonce.ts'
@@ -42,6 +43,8 @@ export interface AppCoreOptions {
 
 export const HISTORY_FILE = 'history.sqlite'
 export const SETTINGS_FILE = 'settings.json'
+/** One file per process listing the attempts it is sending (inFlightRegistry.ts). */
+export const IN_FLIGHT_DIR = 'in-flight'
 
 /**
  * Everything the console and the CLI share, wired from plain modules: history and audit
@@ -51,7 +54,8 @@ export function createAppCore(options: AppCoreOptions) {
   const now = options.now ?? Date.now
   ensurePrivateDir(options.dataDir)
   const db = openDatabase(join(options.dataDir, HISTORY_FILE))
-  const history = createHistoryStore(db)
+  // Attempts in flight in any process on this data folder (the console sees the CLI's).
+  const history = createHistoryStore(db, { inFlight: createInFlightRegistry(join(options.dataDir, IN_FLIGHT_DIR)) })
   const audit = createAuditTrail(db, {
     now,
     operator: options.operator,

@@ -11,6 +11,7 @@ import { createPlanner, DEFAULT_PLANNER_OPTIONS, positionOf, type PlannerOptions
 import { compileFilter, decodeCursor, encodeCursor, sortKeyOf, type SortPosition } from './historySql.ts'
 import { createStatementCache } from './statementCache.ts'
 import { chain, latestClockOffset, precheck, statusStrip } from './statusQueries.ts'
+import type { InFlightRegistry } from './inFlightRegistry.ts'
 import { historyTrends } from './trendQuery.ts'
 import { createTrigramPicker } from './trigramPicker.ts'
 import type { HistoryStore } from './types.ts'
@@ -18,6 +19,8 @@ import type { HistoryStore } from './types.ts'
 export interface HistoryStoreOptions {
   /** Query planning thresholds; tests shrink them to exercise every plan on few rows. */
   planner?: Partial<PlannerOptions>
+  /** Attempts other processes on the same data folder are sending (inFlightRegistry.ts). */
+  inFlight?: InFlightRegistry
 }
 
 /**
@@ -45,8 +48,13 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
   // Attempts this process has begun and not completed: their rows read `unknown` (written
   // before sending) but they are in flight, not lost. Kept in memory on purpose: when the
   // process dies the set goes with it, and the rows are then truly unknown.
+  // The registry tells the same for other processes (the CLI) on this data folder.
   const inFlight = new Set<number>()
-  const marked = <T extends AttemptSummary>(row: T): T => (inFlight.has(row.id) ? { ...row, inFlight: true } : row)
+  function marked<T extends AttemptSummary>(rows: T[]): T[] {
+    const unfinished = rows.filter((row) => row.finishedAt === null && !inFlight.has(row.id)).map((row) => row.id)
+    const elsewhere = options.inFlight?.heldByOthers(unfinished) ?? new Set<number>()
+    return rows.map((row) => (inFlight.has(row.id) || elsewhere.has(row.id) ? { ...row, inFlight: true } : row))
+  }
   const compile = (filter: HistoryFilter) => compileFilter(filter, pickTrigrams)
   const record = (row: RecordRow) => toRecord(row, contexts.get(contextIdOf(row)), texts)
 
@@ -66,7 +74,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     const shown = rows.slice(0, request.limit)
     const last = shown.at(-1)
     return {
-      rows: shown.map((row) => marked(toSummary(row))),
+      rows: marked(shown.map((row) => toSummary(row))),
       nextCursor: rows.length > request.limit && last ? encodeCursor(filter.sort, positionOf(filter, last)) : null,
     }
   }
@@ -92,6 +100,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     begin(attempt) {
       const id = writer.begin(attempt)
       inFlight.add(id)
+      options.inFlight?.add(id)
       return id
     },
     complete(id, done) {
@@ -99,6 +108,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
         writer.complete(id, done)
       } finally {
         inFlight.delete(id)
+        options.inFlight?.remove(id)
       }
     },
     get,
@@ -107,7 +117,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
       ensureOpen()
       return counter.count(filter, compile(filter))
     },
-    chain: (paymentId) => chain(statement, paymentId).map(marked),
+    chain: (paymentId) => marked(chain(statement, paymentId)),
     precheck: (paymentId, environment) => precheck(statement, paymentId, environment),
     latestClockOffset: (environment) => latestClockOffset(statement, environment),
     statusStrip: (nowMs) => statusStrip(statement, nowMs),

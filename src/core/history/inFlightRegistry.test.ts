@@ -1,0 +1,65 @@
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHistoryStore } from './historyStore.ts'
+import { createInFlightRegistry, isProcessAlive } from './inFlightRegistry.ts'
+import { completion, newAttempt, openTempDb, type TempDb } from './testFixtures.ts'
+
+// Two processes on one data folder (simulated by two stores on one database with registries
+// under different pids): each sees the other's attempt in flight while that process lives.
+
+let t: TempDb
+let dir: string
+const alive = new Set<number>([101, 202])
+const isAlive = (pid: number) => alive.has(pid)
+
+beforeEach(() => {
+  t = openTempDb()
+  dir = join(mkdtempSync(join(tmpdir(), 'otp-in-flight-')), 'in-flight')
+  alive.clear()
+  alive.add(101).add(202)
+})
+afterEach(() => t.cleanup())
+
+const stores = () => ({
+  cli: createHistoryStore(t.db, { inFlight: createInFlightRegistry(dir, { pid: 101, isAlive }) }),
+  console: createHistoryStore(t.db, { inFlight: createInFlightRegistry(dir, { pid: 202, isAlive }) }),
+})
+const shown = (store: ReturnType<typeof createHistoryStore>, id: number) => store.page({ filter: {}, limit: 10 }).rows.find((row) => row.id === id)
+
+describe('attempts in flight in another process', () => {
+  it('shows another live process’s unfinished attempt as in flight, and as done once it completes', () => {
+    const { cli, console } = stores()
+    const id = cli.begin(newAttempt())
+    expect(shown(console, id)).toMatchObject({ outcome: 'unknown', inFlight: true })
+    expect(console.chain('266274').find((row) => row.id === id)).toMatchObject({ inFlight: true })
+    cli.complete(id, completion('enrolled'))
+    expect(shown(console, id)?.inFlight).toBeUndefined()
+    expect(readdirSync(dir)).toEqual([]) // nothing left in flight: no file
+  })
+
+  it('shows the attempt as unknown once its process is gone, and forgets that process', () => {
+    const { cli, console } = stores()
+    const id = cli.begin(newAttempt())
+    alive.delete(101) // killed mid-request
+    expect(shown(console, id)).toMatchObject({ outcome: 'unknown' })
+    expect(shown(console, id)?.inFlight).toBeUndefined()
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('ignores files that are not a process’s list, and keeps its own list private', () => {
+    const { cli, console } = stores()
+    const id = cli.begin(newAttempt())
+    writeFileSync(join(dir, 'notes.txt'), String(id))
+    writeFileSync(join(dir, '303.json'), '{not json')
+    alive.add(303)
+    expect(shown(console, id)?.inFlight).toBe(true)
+    if (process.platform !== 'win32') expect(statSync(join(dir, '101.json')).mode & 0o777).toBe(0o600)
+  })
+
+  it('tells a live process from a gone one', () => {
+    expect(isProcessAlive(process.pid)).toBe(true)
+    expect(isProcessAlive(2 ** 22 + 12345)).toBe(false) // above Linux's pid_max
+  })
+})
