@@ -101,7 +101,8 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
   const core = createAppCore({
     dataDir,
     fetch: (input, init) => fetch(input, init),
-    secretStore: createOsSecretStore(keychainService()),
+    // A short-lived process: one native entry per keychain item (see createOsSecretStore).
+    secretStore: createOsSecretStore(keychainService(), { reuseEntries: true }),
     logger,
     operator: userInfo().username,
     machine: hostname(),

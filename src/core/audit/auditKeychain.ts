@@ -79,6 +79,9 @@ export function createHeadWriter(store: SecretStore, base: Pick<AuditHead, 'trai
   let running: Promise<void> | null = null
 
   async function pump(): Promise<void> {
+    // One turn later: what the caller does next (an enrollment sends its request right after
+    // recording the attempt) goes first, and the keychain write overlaps it instead of delaying it.
+    await new Promise<void>((resolve) => setImmediate(resolve))
     while (pending) {
       const next = pending
       pending = null

@@ -27,8 +27,19 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
  * at all" (no D-Bus session, no Secret Service), so a null is confirmed with a search, which
  * does fail when the keychain is unreachable.
  */
-export function createOsSecretStore(service: string): SecretStore {
-  const entry = (account: string) => new AsyncEntry(service, account)
+export function createOsSecretStore(service: string, options: { reuseEntries?: boolean } = {}): SecretStore {
+  // Building an entry sets the native backend up again, synchronously (on Linux a Secret
+  // Service connection and search: ~10 ms with the event loop blocked); an entry caches no
+  // value, each operation reads or writes the keychain itself. A short-lived process (the CLI, which writes the audit head
+  // twice per enrollment) keeps one entry per account; a long-lived one builds them per call,
+  // so that a keychain which appears later (unlocked, started) is picked up.
+  const entries = new Map<string, AsyncEntry>()
+  const entry = (account: string) => {
+    if (!options.reuseEntries) return new AsyncEntry(service, account)
+    let kept = entries.get(account)
+    if (!kept) entries.set(account, (kept = new AsyncEntry(service, account)))
+    return kept
+  }
   const reachable = () => findCredentialsAsync(service)
   return {
     get: (account) =>
