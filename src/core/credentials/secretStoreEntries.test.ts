@@ -6,10 +6,11 @@ const native = vi.hoisted(() => ({ built: [] as string[], items: new Map<string,
 
 vi.mock('@napi-rs/keyring', () => ({
   AsyncEntry: class {
-    constructor(
-      readonly service: string,
-      readonly account: string,
-    ) {
+    readonly service: string
+    readonly account: string
+    constructor(service: string, account: string) {
+      this.service = service
+      this.account = account
       native.built.push(account)
     }
     async getPassword() {
