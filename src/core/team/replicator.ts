@@ -150,6 +150,14 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   /** Ships one batch of attempts and one of audit entries; answers how many rows went. */
   async function shipBatch(): Promise<number> {
     const client = await deps.pool.connect()
+    // A connection that dies between two queries emits 'error' on the client (the pool only
+    // listens while it is idle): without a listener that would crash the process.
+    const ignore = () => {}
+    client.on('error', ignore)
+    const release = (destroy: boolean) => {
+      client.off('error', ignore)
+      client.release(destroy)
+    }
     try {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey])
@@ -169,12 +177,13 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       const last = audit.at(-1)
       if (last) deps.outbox.setAuditShippedSeq(last.seq)
       if (entries.length + audit.length > 0) lastShippedAt = now()
+      release(false)
       return entries.length + audit.length
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
+      // The connection may be stalled or half dead: destroy it (PostgreSQL rolls the
+      // transaction back when it goes) rather than wait on a ROLLBACK or reuse it.
+      release(true)
       throw error
-    } finally {
-      client.release()
     }
   }
 
