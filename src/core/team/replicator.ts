@@ -130,8 +130,9 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const consoleId = deps.outbox.consoleId()
   const lockKey = `otp-console-team:${consoleId}`
 
+  deps.outbox.attach(deps.target)
   let prepared = false
-  let lastShippedAt: number | null = null
+  let lastShippedAt: number | null = deps.outbox.report().lastShippedAt
   let unreachableSince: number | null = null
   let lastError: string | null = null
   let failures = 0
@@ -140,7 +141,11 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   let stopped = false
   let started = false
 
-  deps.outbox.attach(deps.target)
+  /** Keeps an outage (or its end) in the data folder when it changed, for `team status` in another process. */
+  function saveOutage(): void {
+    const saved = deps.outbox.report()
+    if (saved.unreachableSince !== unreachableSince || saved.lastError !== lastError) deps.outbox.setOutage(unreachableSince, lastError)
+  }
 
   function pendingCount(): number {
     const { attempts, audit } = deps.outbox.pending()
@@ -173,10 +178,10 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       if (rows.length > 0) await client.query(UPSERT_ATTEMPTS, [JSON.stringify(rows)])
       if (audit.length > 0) await client.query(INSERT_AUDIT, [JSON.stringify(audit), consoleId])
       await client.query('COMMIT')
-      deps.outbox.acknowledge(entries)
-      const last = audit.at(-1)
-      if (last) deps.outbox.setAuditShippedSeq(last.seq)
-      if (entries.length + audit.length > 0) lastShippedAt = now()
+      if (entries.length + audit.length > 0) {
+        lastShippedAt = now()
+        deps.outbox.acknowledge(entries, audit.at(-1)?.seq, lastShippedAt)
+      }
       release(false)
       return entries.length + audit.length
     } catch (error) {
@@ -206,6 +211,11 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       unreachableSince ??= now()
       lastError = describeTeamError(error)
       deps.onError?.(lastError)
+    }
+    try {
+      saveOutage()
+    } catch {
+      // the local file is busy (another process writing): the report is refreshed next round
     }
   }
 
