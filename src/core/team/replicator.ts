@@ -122,6 +122,9 @@ export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRec
   }
 }
 
+/** At most one consoles.last_seen update per this many ms. */
+const HEARTBEAT_MS = 1000
+
 export function createReplicator(deps: ReplicatorDeps): Replicator {
   const now = deps.now ?? Date.now
   const intervalMs = deps.intervalMs ?? 500
@@ -140,6 +143,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   let running: Promise<void> | undefined
   let stopped = false
   let started = false
+  let lastHeartbeat = 0
 
   /** Keeps an outage (or its end) in the data folder when it changed, for `team status` in another process. */
   function saveOutage(): void {
@@ -202,6 +206,13 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       while (!stopped && (await shipBatch()) > 0) {
         // Let enrollments and IPC run between batches of a long catch-up.
         await new Promise((resolve) => setImmediate(resolve))
+      }
+      // Heartbeat: consoles.last_seen = "every attempt of this console is in the team
+      // database as of then" (the duplicate warning shows it as the team data's freshness).
+      if (now() - lastHeartbeat >= HEARTBEAT_MS && pendingCount() === 0) {
+        const at = now()
+        await deps.pool.query('UPDATE consoles SET last_seen = now() WHERE console_id = $1', [consoleId])
+        lastHeartbeat = at
       }
       failures = 0
       unreachableSince = null
