@@ -36,7 +36,7 @@ export interface ReplicatorDeps {
   now?: () => number
   /** Pause between rounds while reachable (default 500 ms). */
   intervalMs?: number
-  /** Rows per batch (default 500). */
+  /** Rows per batch (default 1000: one PostgreSQL commit per batch bounds the catch-up rate). */
   batchSize?: number
   /** Back-off after a failure: first and longest wait (default 1 s, 30 s). */
   retryMs?: { first: number; max: number }
@@ -122,13 +122,16 @@ export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRec
   }
 }
 
+/** Local rows read between two yields to the event loop. */
+const READ_CHUNK = 100
+
 /** At most one consoles.last_seen update per this many ms. */
 const HEARTBEAT_MS = 1000
 
 export function createReplicator(deps: ReplicatorDeps): Replicator {
   const now = deps.now ?? Date.now
   const intervalMs = deps.intervalMs ?? 500
-  const batchSize = deps.batchSize ?? 500
+  const batchSize = deps.batchSize ?? 1000
   const retry = deps.retryMs ?? { first: 1000, max: 30_000 }
   const consoleId = deps.outbox.consoleId()
   const lockKey = `otp-console-team:${consoleId}`
@@ -173,7 +176,10 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       // Read after the lock: whatever another shipper of this folder sent is acknowledged by now.
       const entries: OutboxEntry[] = deps.outbox.take(batchSize)
       const rows = []
-      for (const entry of entries) {
+      for (const [i, entry] of entries.entries()) {
+        // SQLite reads are synchronous: yield now and then so that a long catch-up never
+        // holds the event loop (IPC, an enrollment's answer) for more than a few ms.
+        if (i > 0 && i % READ_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve))
         const record = deps.readAttempt(entry.attemptId)
         if (record) rows.push(teamAttemptRow(consoleId, deps.machine, record)) // purged ones: just acknowledged
       }
