@@ -72,6 +72,18 @@ describe('replication to a real PostgreSQL', () => {
     expect(team).toEqual(local)
   })
 
+  it('a body holding U+0000 (PostgreSQL text cannot) is shipped as U+FFFD and does not hold back the rows after it', async () => {
+    const nul = a.core.history.begin(newAttempt({ paymentId: 'NUL-1', startedAt: Date.now() }))
+    a.core.history.complete(nul, completion('failed', { responseBody: 'before\u0000after', failureReason: 'odd\u0000reason' }))
+    const next = a.core.history.begin(newAttempt({ paymentId: 'NUL-2', startedAt: Date.now() }))
+    expect(await a.core.team.syncNow()).toMatchObject({ state: 'up-to-date', pending: 0, lastError: null })
+    const rows = await pool.query(`SELECT local_id::int AS id, response_body, failure_reason FROM attempts WHERE console_id = $1 AND local_id IN ($2, $3) ORDER BY local_id`, [a.core.team.consoleId(), nul, next])
+    expect(rows.rows).toEqual([
+      { id: nul, response_body: 'before\uFFFDafter', failure_reason: 'odd\uFFFDreason' },
+      { id: next, response_body: null, failure_reason: null },
+    ])
+  })
+
   it('a running replicator ships new attempts by itself', async () => {
     await b.core.team.start()
     await b.enroll('2200001')

@@ -87,9 +87,23 @@ const REGISTER_CONSOLE = `INSERT INTO consoles (console_id, machine, operator, a
   ON CONFLICT (console_id) DO UPDATE SET machine = excluded.machine, operator = excluded.operator,
     app_version = excluded.app_version, last_seen = now()`
 
+/**
+ * PostgreSQL text cannot hold U+0000 (a hostile server's body may): it is stored as U+FFFD,
+ * so that one such row can never stop a console's replication. Nothing else is changed.
+ */
+export function pgText<T extends string | null>(value: T): T {
+  return (value !== null && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T
+}
+
+/** Every string of an object through pgText (rows are flat: strings, numbers, nulls). */
+function pgRow<T extends Record<string, unknown>>(row: T): T {
+  for (const [key, value] of Object.entries(row)) if (typeof value === 'string') (row as Record<string, unknown>)[key] = pgText(value)
+  return row
+}
+
 /** One attempt as a row of the team `attempts` table. */
 export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRecord) {
-  return {
+  return pgRow({
     console_id: consoleId,
     local_id: a.id,
     started_at: a.startedAt,
@@ -119,7 +133,7 @@ export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRec
     duration_ms: a.durationMs,
     clock_offset_ms: a.clockOffsetMs,
     retry_of: a.retryOf,
-  }
+  })
 }
 
 /** Local rows read between two yields to the event loop. */
@@ -187,7 +201,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
         if (record) rows.push(teamAttemptRow(consoleId, deps.machine, record)) // purged ones: just acknowledged
       }
       const shippedSeq = deps.outbox.auditShippedSeq()
-      const audit: AuditRow[] = deps.outbox.auditAfter(shippedSeq, batchSize)
+      const audit: AuditRow[] = deps.outbox.auditAfter(shippedSeq, batchSize).map((row) => pgRow({ ...row }))
       if (rows.length > 0) await client.query(UPSERT_ATTEMPTS, [JSON.stringify(rows)])
       if (audit.length > 0) await client.query(INSERT_AUDIT, [JSON.stringify(audit), consoleId])
       await client.query('COMMIT')
@@ -212,7 +226,8 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
         await deps.pool.query(REGISTER_CONSOLE, [consoleId, deps.machine, deps.operator, deps.appVersion])
         prepared = true
       }
-      while (!stopped && (await shipBatch()) > 0) {
+      // Nothing waiting: no transaction is opened (the heartbeat below still checks the link).
+      while (!stopped && pendingCount() > 0 && (await shipBatch()) > 0) {
         // Let enrollments and IPC run between batches of a long catch-up.
         await new Promise((resolve) => setImmediate(resolve))
       }
