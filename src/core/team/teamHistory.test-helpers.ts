@@ -1,5 +1,7 @@
+import type { DatabaseSync } from 'node:sqlite'
 import pg from 'pg'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+import { AUDIT_COLUMNS, type AuditRow } from '../audit/auditRows.ts'
 import { migrateTeamSchema } from './teamMigrate.ts'
 import { freshTestDatabase } from './testing/sharedPgCluster.ts'
 
@@ -72,4 +74,21 @@ export async function shipAttempts(pool: pg.Pool, console: TestConsole, records:
       ],
     )
   }
+}
+
+/** Ships a local audit table's rows as they are (details as the canonical text hashed). */
+export async function shipAuditRows(pool: pg.Pool, console: TestConsole, db: DatabaseSync): Promise<number> {
+  await pool.query(
+    `INSERT INTO consoles (console_id, machine, operator, app_version) VALUES ($1, $2, $3, '0.1.0') ON CONFLICT (console_id) DO NOTHING`,
+    [console.consoleId, console.machine, console.operator],
+  )
+  const rows = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY seq`).all() as unknown as AuditRow[]
+  for (const r of rows) {
+    await pool.query(
+      `INSERT INTO audit_entries (console_id, seq, at, operator, machine, app_version, action, summary, details, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [console.consoleId, r.seq, r.at, r.operator, r.machine, r.app_version, r.action, r.summary, r.details, r.prev_hash, r.hash],
+    )
+  }
+  return rows.length
 }
