@@ -77,6 +77,8 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
   await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   // Retention: attempts older than the setting are purged now and daily (audited).
   const stopRetention = core.retention.schedule()
+  // Team workspace: replicates to the team database when one is configured (never blocks an enrollment).
+  await core.team.start()
   const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url }
   logger.info('main.started', { version: appInfo.version, training: training.url })
   return {
@@ -87,6 +89,7 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
       stopRetention()
       logger.info('main.stopping')
       await training.close()
+      await core.team.stop()
       await core.audit.flush()
       core.close()
       await logger.close()

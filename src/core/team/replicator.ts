@@ -130,8 +130,9 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const consoleId = deps.outbox.consoleId()
   const lockKey = `otp-console-team:${consoleId}`
 
+  deps.outbox.attach(deps.target)
   let prepared = false
-  let lastShippedAt: number | null = null
+  let lastShippedAt: number | null = deps.outbox.report().lastShippedAt
   let unreachableSince: number | null = null
   let lastError: string | null = null
   let failures = 0
@@ -140,7 +141,11 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   let stopped = false
   let started = false
 
-  deps.outbox.attach(deps.target)
+  /** Keeps an outage (or its end) in the data folder when it changed, for `team status` in another process. */
+  function saveOutage(): void {
+    const saved = deps.outbox.report()
+    if (saved.unreachableSince !== unreachableSince || saved.lastError !== lastError) deps.outbox.setOutage(unreachableSince, lastError)
+  }
 
   function pendingCount(): number {
     const { attempts, audit } = deps.outbox.pending()
@@ -150,6 +155,14 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   /** Ships one batch of attempts and one of audit entries; answers how many rows went. */
   async function shipBatch(): Promise<number> {
     const client = await deps.pool.connect()
+    // A connection that dies between two queries emits 'error' on the client (the pool only
+    // listens while it is idle): without a listener that would crash the process.
+    const ignore = () => {}
+    client.on('error', ignore)
+    const release = (destroy: boolean) => {
+      client.off('error', ignore)
+      client.release(destroy)
+    }
     try {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey])
@@ -165,16 +178,17 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       if (rows.length > 0) await client.query(UPSERT_ATTEMPTS, [JSON.stringify(rows)])
       if (audit.length > 0) await client.query(INSERT_AUDIT, [JSON.stringify(audit), consoleId])
       await client.query('COMMIT')
-      deps.outbox.acknowledge(entries)
-      const last = audit.at(-1)
-      if (last) deps.outbox.setAuditShippedSeq(last.seq)
-      if (entries.length + audit.length > 0) lastShippedAt = now()
+      if (entries.length + audit.length > 0) {
+        lastShippedAt = now()
+        deps.outbox.acknowledge(entries, audit.at(-1)?.seq, lastShippedAt)
+      }
+      release(false)
       return entries.length + audit.length
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
+      // The connection may be stalled or half dead: destroy it (PostgreSQL rolls the
+      // transaction back when it goes) rather than wait on a ROLLBACK or reuse it.
+      release(true)
       throw error
-    } finally {
-      client.release()
     }
   }
 
@@ -197,6 +211,11 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       unreachableSince ??= now()
       lastError = describeTeamError(error)
       deps.onError?.(lastError)
+    }
+    try {
+      saveOutage()
+    } catch {
+      // the local file is busy (another process writing): the report is refreshed next round
     }
   }
 

@@ -51,6 +51,11 @@ export interface TeamService {
   /** Starts replicating when a team database is configured (never throws: errors go to the status). */
   start(): Promise<void>
   status(): TeamStatus
+  /**
+   * status(), also right for a data folder this process does not replicate (the CLI): when the
+   * team database in force is not the one the outbox is kept for, everything would be shipped.
+   */
+  folderStatus(): Promise<TeamStatus>
   /** Ships everything waiting now (starts the replicator's pool if needed, without its timer). */
   syncNow(): Promise<TeamStatus>
   /** Saves the team settings and password (audited), then restarts replication if it was running. */
@@ -127,15 +132,37 @@ export function createTeamService(deps: TeamServiceDeps): TeamService {
 
   function status(): TeamStatus {
     if (replicator) return replicator.status()
+    const { attempts, audit } = outbox.pending()
+    const pending = attempts + audit
     if (configError) {
-      const { attempts, audit } = outbox.pending()
-      return { state: 'unreachable', pending: attempts + audit, lastShippedAt: null, unreachableSince: configError.since, lastError: configError.message, consoleId: outbox.consoleId(), target: '' }
+      return { state: 'unreachable', pending, lastShippedAt: null, unreachableSince: configError.since, lastError: configError.message, consoleId: outbox.consoleId(), target: '' }
     }
-    return { state: 'off' }
+    const target = outbox.target()
+    if (target === undefined) return { state: 'off' }
+    // Not replicating in this process (the CLI): what the last replicator on this folder reported.
+    const report = outbox.report()
+    const state = report.unreachableSince !== null ? 'unreachable' : pending === 0 ? 'up-to-date' : 'waiting'
+    return { state, pending, ...report, consoleId: outbox.consoleId(), target }
+  }
+
+  async function folderStatus(): Promise<TeamStatus> {
+    if (replicator) return replicator.status()
+    let conn: TeamConnection | null
+    try {
+      conn = await connection()
+    } catch (error) {
+      const { attempts, audit } = outbox.pending()
+      return { state: 'unreachable', pending: attempts + audit, lastShippedAt: null, unreachableSince: now(), lastError: error instanceof Error ? error.message : String(error), consoleId: outbox.consoleId(), target: '' }
+    }
+    if (!conn) return { state: 'off' }
+    if (outbox.target() === conn.target) return status()
+    const pending = outbox.everything()
+    return { state: pending === 0 ? 'up-to-date' : 'waiting', pending, lastShippedAt: null, unreachableSince: null, lastError: null, consoleId: outbox.consoleId(), target: conn.target }
   }
 
   return {
     consoleId: () => outbox.consoleId(),
+    folderStatus,
     connection,
     openPool,
     start,
