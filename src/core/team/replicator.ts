@@ -36,7 +36,7 @@ export interface ReplicatorDeps {
   now?: () => number
   /** Pause between rounds while reachable (default 500 ms). */
   intervalMs?: number
-  /** Rows per batch (default 500). */
+  /** Rows per batch (default 1000: one PostgreSQL commit per batch bounds the catch-up rate). */
   batchSize?: number
   /** Back-off after a failure: first and longest wait (default 1 s, 30 s). */
   retryMs?: { first: number; max: number }
@@ -122,10 +122,16 @@ export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRec
   }
 }
 
+/** Local rows read between two yields to the event loop. */
+const READ_CHUNK = 100
+
+/** At most one consoles.last_seen update per this many ms. */
+const HEARTBEAT_MS = 1000
+
 export function createReplicator(deps: ReplicatorDeps): Replicator {
   const now = deps.now ?? Date.now
   const intervalMs = deps.intervalMs ?? 500
-  const batchSize = deps.batchSize ?? 500
+  const batchSize = deps.batchSize ?? 1000
   const retry = deps.retryMs ?? { first: 1000, max: 30_000 }
   const consoleId = deps.outbox.consoleId()
   const lockKey = `otp-console-team:${consoleId}`
@@ -140,6 +146,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   let running: Promise<void> | undefined
   let stopped = false
   let started = false
+  let lastHeartbeat = 0
 
   /** Keeps an outage (or its end) in the data folder when it changed, for `team status` in another process. */
   function saveOutage(): void {
@@ -169,7 +176,10 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       // Read after the lock: whatever another shipper of this folder sent is acknowledged by now.
       const entries: OutboxEntry[] = deps.outbox.take(batchSize)
       const rows = []
-      for (const entry of entries) {
+      for (const [i, entry] of entries.entries()) {
+        // SQLite reads are synchronous: yield now and then so that a long catch-up never
+        // holds the event loop (IPC, an enrollment's answer) for more than a few ms.
+        if (i > 0 && i % READ_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve))
         const record = deps.readAttempt(entry.attemptId)
         if (record) rows.push(teamAttemptRow(consoleId, deps.machine, record)) // purged ones: just acknowledged
       }
@@ -202,6 +212,13 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       while (!stopped && (await shipBatch()) > 0) {
         // Let enrollments and IPC run between batches of a long catch-up.
         await new Promise((resolve) => setImmediate(resolve))
+      }
+      // Heartbeat: consoles.last_seen = "every attempt of this console is in the team
+      // database as of then" (the duplicate warning shows it as the team data's freshness).
+      if (now() - lastHeartbeat >= HEARTBEAT_MS && pendingCount() === 0) {
+        const at = now()
+        await deps.pool.query('UPDATE consoles SET last_seen = now() WHERE console_id = $1', [consoleId])
+        lastHeartbeat = at
       }
       failures = 0
       unreachableSince = null

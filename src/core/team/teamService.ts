@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { Pool } from 'pg'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
-import type { TeamSettings, TeamStatus } from '../../shared/domain/team.ts'
+import type { TeamConnectionTest, TeamSettings, TeamStatus } from '../../shared/domain/team.ts'
 import type { AuditTrail } from '../audit/types.ts'
 import type { SecretStore } from '../credentials/keychainTypes.ts'
 import type { Logger } from '../log/logger.ts'
@@ -61,6 +61,11 @@ export interface TeamService {
   /** Saves the team settings and password (audited), then restarts replication if it was running. */
   configure(input: TeamConfigureInput): Promise<void>
   stop(): Promise<void>
+  /**
+   * "Test connection" for settings not saved yet: `password` as typed, or (undefined) the one
+   * stored for that target, or PGPASSWORD. Changes nothing.
+   */
+  test(settings: TeamSettings, password?: string): Promise<TeamConnectionTest>
 }
 
 export function createTeamService(deps: TeamServiceDeps): TeamService {
@@ -160,9 +165,20 @@ export function createTeamService(deps: TeamServiceDeps): TeamService {
     return { state: pending === 0 ? 'up-to-date' : 'waiting', pending, lastShippedAt: null, unreachableSince: null, lastError: null, consoleId: outbox.consoleId(), target: conn.target }
   }
 
+  async function test(settings: TeamSettings, password?: string): Promise<TeamConnectionTest> {
+    const { teamSettingsSchema } = await import('../../shared/domain/team.ts')
+    const checked = teamSettingsSchema.safeParse(settings)
+    if (!checked.success) return { ok: false, message: checked.error.issues.map((i) => i.message).join('; ') }
+    const target = teamTarget(checked.data)
+    const secret = password ?? (await passwords.get(target).catch(() => undefined)) ?? (deps.env.PGPASSWORD || undefined)
+    const { testTeamConnection } = await import('./teamTest.ts')
+    return testTeamConnection({ settings: checked.data, source: 'settings', target, password: secret, passwordSource: password === undefined ? 'keychain' : 'none' })
+  }
+
   return {
     consoleId: () => outbox.consoleId(),
     folderStatus,
+    test,
     connection,
     openPool,
     start,
