@@ -5,13 +5,22 @@ import type { AppInfo } from '../domain/appInfo.ts'
 import type { AuditEntry, AuditExportResult, AuditVerification } from '../domain/audit.ts'
 import type { EnvironmentsState } from '../domain/environmentState.ts'
 import { EXPORT_FORMATS, type ExportProgress, type ExportResult } from '../domain/export.ts'
-import type { AttemptDetail, EnrollPrecheck, HistoryPage, HistoryTrends, StatusStrip } from '../domain/historyViews.ts'
+import type { AttemptDetail, HistoryPage, HistoryTrends, StatusStrip } from '../domain/historyViews.ts'
 import { ENVIRONMENT_IDS } from '../domain/environments.ts'
 import { historyFilterSchema, historyPageRequestSchema } from '../domain/historyFilter.ts'
 import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../domain/secretRule.ts'
 import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
 import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, type RetentionState } from '../domain/retention.ts'
 import type { Result } from '../domain/result.ts'
+import {
+  HISTORY_SCOPES,
+  TEAM_TLS_MODES,
+  type EnrollPrecheckWithTeam,
+  type TeamConnectionTest,
+  type TeamHistoryPage,
+  type TeamSettingsView,
+  type TeamStatusView,
+} from '../domain/teamViews.ts'
 
 // The one IPC contract: channel names, request schemas (checked in main on every call) and
 // response types. Main, preload and renderer all import it; nothing else defines a channel.
@@ -28,6 +37,20 @@ const httpUrl = z
     ctx.addIssue({ code: 'custom', message: checked.reason })
     return z.NEVER
   })
+
+/** Which history a request reads (absent: this computer's). */
+const historyScope = z.enum(HISTORY_SCOPES).optional()
+/** A console id in the team database (see teamViews.ts TeamAttemptSummary). */
+const consoleId = z.string().min(1).max(64)
+/** A team connection as typed in Settings; the CA file path is checked again in main (teamCaFile.ts). */
+const teamConnection = z.object({
+  host: z.string().trim().min(1, 'Enter the host name or address.').max(253).regex(/^[A-Za-z0-9.:[\]_-]+$/, 'Enter a host name or an IP address.'),
+  port: z.number().int().min(1).max(65535),
+  database: z.string().trim().min(1, 'Enter the database name.').max(63),
+  user: z.string().trim().min(1, 'Enter the user name.').max(63),
+  tlsMode: z.enum(TEAM_TLS_MODES),
+  caFile: z.string().min(1).max(4096).nullable(),
+})
 
 export const ipcContract = {
   getAppInfo: { channel: 'app:get-info', request: empty },
@@ -69,9 +92,10 @@ export const ipcContract = {
   },
   precheckEnroll: { channel: 'enroll:precheck', request: z.object({ paymentId: z.string().max(19).regex(/^\d{1,19}$/) }) },
 
-  queryHistory: { channel: 'history:query', request: historyPageRequestSchema },
-  countHistory: { channel: 'history:count', request: z.object({ filter: historyFilterSchema }) },
-  getAttempt: { channel: 'history:get', request: z.object({ id: z.number().int().positive() }) },
+  queryHistory: { channel: 'history:query', request: historyPageRequestSchema.extend({ scope: historyScope }) },
+  countHistory: { channel: 'history:count', request: z.object({ filter: historyFilterSchema, scope: historyScope }) },
+  /** In the team scope `consoleId` names the console whose local attempt `id` is. */
+  getAttempt: { channel: 'history:get', request: z.object({ id: z.number().int().positive(), scope: historyScope, consoleId: consoleId.optional() }) },
   getStatusStrip: { channel: 'history:status', request: empty },
   /** Trends for the History filter; utcOffsetMinutes = −Date#getTimezoneOffset() (Lagos: 60). */
   getHistoryTrends: {
@@ -85,6 +109,7 @@ export const ipcContract = {
       filter: historyFilterSchema,
       format: z.enum(EXPORT_FORMATS),
       fullPhone: z.boolean().default(false),
+      scope: historyScope,
     }),
   },
   cancelExport: { channel: 'export:cancel', request: empty },
@@ -104,6 +129,20 @@ export const ipcContract = {
     channel: 'audit:export',
     request: z.object({ from: z.number().int().nonnegative().optional(), to: z.number().int().nonnegative().optional() }).default({}),
   },
+
+  getTeamSettings: { channel: 'team:get-settings', request: empty },
+  /** Saves the team connection (audited) and restarts the replicator on it. */
+  setTeamSettings: { channel: 'team:set-settings', request: teamConnection },
+  /** Removes the team connection (audited): the console works alone again. */
+  clearTeamSettings: { channel: 'team:clear-settings', request: empty },
+  /** Main shows an open dialog for the CA file; the window gets the path to show, main checks it again on save. */
+  chooseTeamCaFile: { channel: 'team:choose-ca-file', request: empty },
+  /** The password goes to the keychain and never comes back. */
+  setTeamPassword: { channel: 'team:set-password', request: z.object({ password: z.string().min(1, 'Enter the password.').max(1024) }) },
+  deleteTeamPassword: { channel: 'team:delete-password', request: empty },
+  /** Tries the connection as typed (not saved), with the stored password. */
+  testTeamConnection: { channel: 'team:test-connection', request: teamConnection },
+  getTeamStatus: { channel: 'team:status', request: empty },
 } as const
 
 export type IpcMethod = keyof typeof ipcContract
@@ -125,8 +164,9 @@ export interface IpcResponses {
   deleteCredentials: EnvironmentsState
   confirmDestination: { confirmed: boolean; environments: EnvironmentsState }
   enroll: AttemptRecord
-  precheckEnroll: EnrollPrecheck
-  queryHistory: HistoryPage
+  precheckEnroll: EnrollPrecheckWithTeam
+  /** Team-scope rows also carry consoleId and machine. */
+  queryHistory: HistoryPage | TeamHistoryPage
   countHistory: { total: number }
   getAttempt: AttemptDetail
   getStatusStrip: StatusStrip
@@ -139,6 +179,14 @@ export interface IpcResponses {
   listAudit: AuditEntry[]
   verifyAudit: AuditVerification
   exportAudit: AuditExportResult | { cancelled: true }
+  getTeamSettings: TeamSettingsView
+  setTeamSettings: TeamSettingsView
+  clearTeamSettings: TeamSettingsView
+  chooseTeamCaFile: { path: string | null }
+  setTeamPassword: TeamSettingsView
+  deleteTeamPassword: TeamSettingsView
+  testTeamConnection: TeamConnectionTest
+  getTeamStatus: TeamStatusView
 }
 
 /** What the preload exposes as `window.otp`. */

@@ -1,0 +1,36 @@
+import type { TeamStatusView } from '../../../shared/domain/teamViews.ts'
+import { formatCount, formatWhen } from './format.ts'
+
+// The top bar's team status in plain words (issue 14): "Team: up to date", "Team: 3 waiting",
+// "Team unreachable since 10:42 (last error…)"; nothing when no team database is configured.
+
+export type TeamStatusTone = 'ok' | 'waiting' | 'error'
+
+export interface TeamStatusLine {
+  tone: TeamStatusTone
+  text: string
+  /** The longer story for the tooltip and screen readers. */
+  detail: string
+}
+
+/** Longest piece of the last error shown in the bar (the whole text is in the detail). */
+const ERROR_IN_BAR = 60
+
+export function teamStatusLine(status: TeamStatusView | null, nowMs: number): TeamStatusLine | null {
+  if (!status || !status.configured) return null
+  const shipped = status.lastShippedAt === null ? 'nothing shipped yet' : `last shipped ${formatWhen(status.lastShippedAt, nowMs)}`
+  if (status.unreachableSince !== null) {
+    const error = status.lastError ?? 'no answer'
+    const short = error.length > ERROR_IN_BAR ? `${error.slice(0, ERROR_IN_BAR - 1)}…` : error
+    const waiting = status.pending > 0 ? `${formatCount(status.pending)} waiting here, nothing is lost` : 'nothing waiting'
+    return {
+      tone: 'error',
+      text: `Team unreachable since ${formatWhen(status.unreachableSince, nowMs)} (${short})`,
+      detail: `The team database cannot be reached: ${error}. Enrollments go on; ${waiting}; ${shipped}.`,
+    }
+  }
+  if (status.pending > 0) {
+    return { tone: 'waiting', text: `Team: ${formatCount(status.pending)} waiting`, detail: `${formatCount(status.pending)} waiting to be shipped to the team database; ${shipped}.` }
+  }
+  return { tone: 'ok', text: 'Team: up to date', detail: `Everything from this computer is in the team database; ${shipped}.` }
+}

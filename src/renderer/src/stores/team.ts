@@ -1,0 +1,89 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { AppError, Result } from '../../../shared/domain/result.ts'
+import type { TeamConnection, TeamConnectionTest, TeamSettingsView, TeamStatusView } from '../../../shared/domain/teamViews.ts'
+import { otp } from '../api/bridge.ts'
+
+/** How often the top bar asks main for the replicator's status while a team database is set. */
+export const TEAM_STATUS_POLL_MS = 3_000
+
+/**
+ * The team workspace as the window knows it: the saved connection (never the password), the
+ * replicator's status for the top bar (polled while a team database is configured) and the
+ * last "Test connection" answer.
+ */
+export const useTeamStore = defineStore('team', () => {
+  const settings = shallowRef<TeamSettingsView | null>(null)
+  const loadError = shallowRef<AppError | null>(null)
+  const status = shallowRef<TeamStatusView | null>(null)
+  const test = shallowRef<TeamConnectionTest | null>(null)
+  const testing = ref(false)
+  let timer: ReturnType<typeof setInterval> | undefined
+
+  const configured = computed(() => settings.value?.connection != null)
+
+  async function load(): Promise<void> {
+    const r = await otp().getTeamSettings()
+    if (r.ok) {
+      settings.value = r.value
+      loadError.value = null
+    } else loadError.value = r.error
+    await loadStatus()
+  }
+
+  async function loadStatus(): Promise<void> {
+    const r = await otp().getTeamStatus()
+    if (r.ok) status.value = r.value
+  }
+
+  /** Starts polling the status (idempotent); the top bar calls it once. */
+  function watchStatus(): void {
+    if (timer) return
+    timer = setInterval(() => {
+      if (configured.value || status.value?.configured) void loadStatus()
+    }, TEAM_STATUS_POLL_MS)
+  }
+
+  function stopWatching(): void {
+    if (timer) clearInterval(timer)
+    timer = undefined
+  }
+
+  /** Applies a settings answer from main, then refreshes the status it changed. */
+  async function settle(r: Result<TeamSettingsView>): Promise<Result<TeamSettingsView>> {
+    if (r.ok) {
+      settings.value = r.value
+      await loadStatus()
+    }
+    return r
+  }
+
+  async function save(connection: TeamConnection): Promise<Result<TeamSettingsView>> {
+    test.value = null
+    return settle(await otp().setTeamSettings(connection))
+  }
+
+  async function clear(): Promise<Result<TeamSettingsView>> {
+    test.value = null
+    return settle(await otp().clearTeamSettings())
+  }
+
+  async function setPassword(password: string): Promise<Result<TeamSettingsView>> {
+    return settle(await otp().setTeamPassword({ password }))
+  }
+
+  async function deletePassword(): Promise<Result<TeamSettingsView>> {
+    return settle(await otp().deleteTeamPassword())
+  }
+
+  async function testConnection(connection: TeamConnection): Promise<Result<TeamConnectionTest>> {
+    testing.value = true
+    test.value = null
+    const r = await otp().testTeamConnection(connection)
+    testing.value = false
+    test.value = r.ok ? r.value : { ok: false, summary: 'The test could not run.', detail: r.error.message }
+    return r
+  }
+
+  return { settings, loadError, status, test, testing, configured, load, loadStatus, watchStatus, stopWatching, save, clear, setPassword, deletePassword, testConnection }
+})
