@@ -89,7 +89,7 @@ const VALID: Record<IpcMethod, unknown> = {
   precheckEnroll: { paymentId: '266274' },
   queryHistory: { filter: { outcome: ['enrolled'], environment: ['training'], paymentId: '266274', search: 'x' }, limit: 10, scope: 'team' },
   countHistory: { filter: { outcome: ['rejected'], code: 'E26', operator: 'amaka' }, scope: 'local' },
-  getAttempt: { id: 1, scope: 'team', consoleId: 'c0ffee00-0000-4000-8000-000000000001' },
+  getAttempt: { id: 1, scope: 'team' },
   getStatusStrip: undefined,
   getHistoryTrends: { filter: { outcome: ['enrolled'] }, utcOffsetMinutes: 60 },
   exportHistory: { filter: { outcome: ['failed'] }, format: 'csv', fullPhone: false, scope: 'team' },

@@ -12,15 +12,8 @@ import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../domain/secretRule.ts'
 import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
 import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, type RetentionState } from '../domain/retention.ts'
 import type { Result } from '../domain/result.ts'
-import {
-  HISTORY_SCOPES,
-  TEAM_TLS_MODES,
-  type EnrollPrecheckWithTeam,
-  type TeamConnectionTest,
-  type TeamHistoryPage,
-  type TeamSettingsView,
-  type TeamStatusView,
-} from '../domain/teamViews.ts'
+import { teamSettingsSchema, type TeamStatus } from '../domain/team.ts'
+import { HISTORY_SCOPES, type EnrollPrecheckWithTeam, type TeamConnectionTest, type TeamSettingsView } from '../domain/teamViews.ts'
 
 // The one IPC contract: channel names, request schemas (checked in main on every call) and
 // response types. Main, preload and renderer all import it; nothing else defines a channel.
@@ -40,17 +33,6 @@ const httpUrl = z
 
 /** Which history a request reads (absent: this computer's). */
 const historyScope = z.enum(HISTORY_SCOPES).optional()
-/** A console id in the team database (see teamViews.ts TeamAttemptSummary). */
-const consoleId = z.string().min(1).max(64)
-/** A team connection as typed in Settings; the CA file path is checked again in main (teamCaFile.ts). */
-const teamConnection = z.object({
-  host: z.string().trim().min(1, 'Enter the host name or address.').max(253).regex(/^[A-Za-z0-9.:[\]_-]+$/, 'Enter a host name or an IP address.'),
-  port: z.number().int().min(1).max(65535),
-  database: z.string().trim().min(1, 'Enter the database name.').max(63),
-  user: z.string().trim().min(1, 'Enter the user name.').max(63),
-  tlsMode: z.enum(TEAM_TLS_MODES),
-  caFile: z.string().min(1).max(4096).nullable(),
-})
 
 export const ipcContract = {
   getAppInfo: { channel: 'app:get-info', request: empty },
@@ -94,8 +76,8 @@ export const ipcContract = {
 
   queryHistory: { channel: 'history:query', request: historyPageRequestSchema.extend({ scope: historyScope }) },
   countHistory: { channel: 'history:count', request: z.object({ filter: historyFilterSchema, scope: historyScope }) },
-  /** In the team scope `consoleId` names the console whose local attempt `id` is. */
-  getAttempt: { channel: 'history:get', request: z.object({ id: z.number().int().positive(), scope: historyScope, consoleId: consoleId.optional() }) },
+  /** In the team scope `id` is the team-wide id of the row (AttemptSummary.origin names the console). */
+  getAttempt: { channel: 'history:get', request: z.object({ id: z.number().int().positive(), scope: historyScope }) },
   getStatusStrip: { channel: 'history:status', request: empty },
   /** Trends for the History filter; utcOffsetMinutes = −Date#getTimezoneOffset() (Lagos: 60). */
   getHistoryTrends: {
@@ -132,7 +114,7 @@ export const ipcContract = {
 
   getTeamSettings: { channel: 'team:get-settings', request: empty },
   /** Saves the team connection (audited) and restarts the replicator on it. */
-  setTeamSettings: { channel: 'team:set-settings', request: teamConnection },
+  setTeamSettings: { channel: 'team:set-settings', request: teamSettingsSchema },
   /** Removes the team connection (audited): the console works alone again. */
   clearTeamSettings: { channel: 'team:clear-settings', request: empty },
   /** Main shows an open dialog for the CA file; the window gets the path to show, main checks it again on save. */
@@ -141,7 +123,7 @@ export const ipcContract = {
   setTeamPassword: { channel: 'team:set-password', request: z.object({ password: z.string().min(1, 'Enter the password.').max(1024) }) },
   deleteTeamPassword: { channel: 'team:delete-password', request: empty },
   /** Tries the connection as typed (not saved), with the stored password. */
-  testTeamConnection: { channel: 'team:test-connection', request: teamConnection },
+  testTeamConnection: { channel: 'team:test-connection', request: teamSettingsSchema },
   getTeamStatus: { channel: 'team:status', request: empty },
 } as const
 
@@ -165,8 +147,8 @@ export interface IpcResponses {
   confirmDestination: { confirmed: boolean; environments: EnvironmentsState }
   enroll: AttemptRecord
   precheckEnroll: EnrollPrecheckWithTeam
-  /** Team-scope rows also carry consoleId and machine. */
-  queryHistory: HistoryPage | TeamHistoryPage
+  /** Team-scope rows carry `origin` (console, machine, local id). */
+  queryHistory: HistoryPage
   countHistory: { total: number }
   getAttempt: AttemptDetail
   getStatusStrip: StatusStrip
@@ -186,7 +168,7 @@ export interface IpcResponses {
   setTeamPassword: TeamSettingsView
   deleteTeamPassword: TeamSettingsView
   testTeamConnection: TeamConnectionTest
-  getTeamStatus: TeamStatusView
+  getTeamStatus: TeamStatus
 }
 
 /** What the preload exposes as `window.otp`. */

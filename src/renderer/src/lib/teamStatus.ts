@@ -1,4 +1,5 @@
-import type { TeamStatusView } from '../../../shared/domain/teamViews.ts'
+import type { TeamPrecheck } from '../../../shared/domain/historyViews.ts'
+import type { TeamStatus } from '../../../shared/domain/team.ts'
 import { formatCount, formatWhen } from './format.ts'
 
 // The top bar's team status in plain words (issue 14): "Team: up to date", "Team: 3 waiting",
@@ -16,16 +17,16 @@ export interface TeamStatusLine {
 /** Longest piece of the last error shown in the bar (the whole text is in the detail). */
 const ERROR_IN_BAR = 60
 
-export function teamStatusLine(status: TeamStatusView | null, nowMs: number): TeamStatusLine | null {
-  if (!status || !status.configured) return null
+export function teamStatusLine(status: TeamStatus | null, nowMs: number): TeamStatusLine | null {
+  if (!status || status.state === 'off') return null
   const shipped = status.lastShippedAt === null ? 'nothing shipped yet' : `last shipped ${formatWhen(status.lastShippedAt, nowMs)}`
-  if (status.unreachableSince !== null) {
+  if (status.state === 'unreachable') {
     const error = status.lastError ?? 'no answer'
     const short = error.length > ERROR_IN_BAR ? `${error.slice(0, ERROR_IN_BAR - 1)}…` : error
     const waiting = status.pending > 0 ? `${formatCount(status.pending)} waiting here, nothing is lost` : 'nothing waiting'
     return {
       tone: 'error',
-      text: `Team unreachable since ${formatWhen(status.unreachableSince, nowMs)} (${short})`,
+      text: `Team unreachable since ${formatWhen(status.unreachableSince ?? nowMs, nowMs)} (${short})`,
       detail: `The team database cannot be reached: ${error}. Enrollments go on; ${waiting}; ${shipped}.`,
     }
   }
@@ -33,4 +34,19 @@ export function teamStatusLine(status: TeamStatusView | null, nowMs: number): Te
     return { tone: 'waiting', text: `Team: ${formatCount(status.pending)} waiting`, detail: `${formatCount(status.pending)} waiting to be shipped to the team database; ${shipped}.` }
   }
   return { tone: 'ok', text: 'Team: up to date', detail: `Everything from this computer is in the team database; ${shipped}.` }
+}
+
+/**
+ * How fresh the team side of the duplicate warning is, in words: when the team database
+ * answered, and the other consoles whose last shipment is oldest (an attempt made there since is
+ * not known yet).
+ */
+export function teamFreshnessText(team: TeamPrecheck | null, nowMs: number): string {
+  if (!team) return ''
+  const read = `Team data read ${formatWhen(team.readAt, nowMs)}`
+  const shipped = team.consoles.filter((c) => c.lastShippedAt !== null)
+  if (shipped.length === 0) return `${read}.`
+  const oldest = shipped[0]!
+  const more = shipped.length > 1 ? ` (oldest of ${shipped.length} other consoles)` : ''
+  return `${read}; ${oldest.machine} last shipped ${formatWhen(oldest.lastShippedAt!, nowMs)}${more}: anything it did since is not known yet.`
 }

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { AppError, Result } from '../../../shared/domain/result.ts'
-import type { TeamConnection, TeamConnectionTest, TeamSettingsView, TeamStatusView } from '../../../shared/domain/teamViews.ts'
+import type { TeamSettings, TeamStatus } from '../../../shared/domain/team.ts'
+import type { TeamConnectionTest, TeamSettingsView } from '../../../shared/domain/teamViews.ts'
 import { otp } from '../api/bridge.ts'
 
 /** How often the top bar asks main for the replicator's status while a team database is set. */
@@ -15,12 +16,12 @@ export const TEAM_STATUS_POLL_MS = 3_000
 export const useTeamStore = defineStore('team', () => {
   const settings = shallowRef<TeamSettingsView | null>(null)
   const loadError = shallowRef<AppError | null>(null)
-  const status = shallowRef<TeamStatusView | null>(null)
+  const status = shallowRef<TeamStatus | null>(null)
   const test = shallowRef<TeamConnectionTest | null>(null)
   const testing = ref(false)
   let timer: ReturnType<typeof setInterval> | undefined
 
-  const configured = computed(() => settings.value?.connection != null)
+  const configured = computed(() => settings.value?.settings != null)
 
   async function load(): Promise<void> {
     const r = await otp().getTeamSettings()
@@ -40,7 +41,7 @@ export const useTeamStore = defineStore('team', () => {
   function watchStatus(): void {
     if (timer) return
     timer = setInterval(() => {
-      if (configured.value || status.value?.configured) void loadStatus()
+      if (configured.value) void loadStatus()
     }, TEAM_STATUS_POLL_MS)
   }
 
@@ -58,7 +59,7 @@ export const useTeamStore = defineStore('team', () => {
     return r
   }
 
-  async function save(connection: TeamConnection): Promise<Result<TeamSettingsView>> {
+  async function save(connection: TeamSettings): Promise<Result<TeamSettingsView>> {
     test.value = null
     return settle(await otp().setTeamSettings(connection))
   }
@@ -76,7 +77,7 @@ export const useTeamStore = defineStore('team', () => {
     return settle(await otp().deleteTeamPassword())
   }
 
-  async function testConnection(connection: TeamConnection): Promise<Result<TeamConnectionTest>> {
+  async function testConnection(connection: TeamSettings): Promise<Result<TeamConnectionTest>> {
     testing.value = true
     test.value = null
     const r = await otp().testTeamConnection(connection)
