@@ -49,6 +49,18 @@ export interface AttemptRecord {
   retryOf: number | null
 }
 
+/**
+ * Where a team-scope row was made: the console (one data folder) that shipped it to the team
+ * database. Only team history rows carry it; a local row is this console's own.
+ */
+export interface AttemptOrigin {
+  consoleId: string
+  /** The machine (host name) of that console. */
+  machine: string
+  /** The attempt's id in that console's own history (the row's `id` is the team-wide one). */
+  localId: number
+}
+
 /** What a history list row needs; the detail view fetches the full record. */
 export type AttemptSummary = Pick<
   AttemptRecord,
@@ -73,6 +85,8 @@ export type AttemptSummary = Pick<
    * answer. An unfinished row without it is truly unknown (its process is gone).
    */
   inFlight?: true
+  /** Team scope only: which console made the attempt (machine, its local id). */
+  origin?: AttemptOrigin
 }
 
 /** Non-secret headers kept in history; anything else is dropped before storing. */

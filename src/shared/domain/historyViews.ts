@@ -1,4 +1,4 @@
-import type { AttemptRecord, AttemptSummary } from './attempt.ts'
+import type { AttemptOrigin, AttemptRecord, AttemptSummary } from './attempt.ts'
 import type { Outcome } from './outcome.ts'
 
 // Read models of the history: pages, one attempt's details, the status strip, the precheck, trends.
@@ -23,6 +23,29 @@ export interface AttemptDetail {
   cipher: string
   /** The percent-encoded URL as it appears in the cipher. */
   encodedUrl: string
+  /** Team scope only: the console that made the attempt (record.id is then the team-wide id). */
+  origin?: AttemptOrigin
+}
+
+/**
+ * The team's side of the duplicate warning (team scope precheck, src/core/team/teamPrecheck.ts):
+ * other consoles' attempts for a payment id, and how fresh that knowledge is.
+ */
+export interface TeamPrecheck {
+  /**
+   * Other consoles' attempts for the payment id whose outcome was enrolled or unknown (the
+   * local precheck's rule), newest first, each with its origin (machine, console); at most 10.
+   */
+  risky: AttemptSummary[]
+  /** Every other-console attempt for the payment id, any outcome. */
+  total: number
+  /** When the team database answered (ms since epoch). */
+  readAt: number
+  /**
+   * The last time each other console shipped to the team database, oldest first: attempts a
+   * console made after its time are not known yet. Empty when no other console ever shipped.
+   */
+  consoles: { consoleId: string; machine: string; lastShippedAt: number | null }[]
 }
 
 export interface StatusStrip {

@@ -1,0 +1,133 @@
+import { DEFAULT_HISTORY_SORT, type HistoryFilter, type HistorySort } from '../../shared/domain/historyFilter.ts'
+import { parseSearch } from '../history/searchText.ts'
+import { InvalidCursorError } from '../history/historySql.ts'
+
+// HistoryFilter → PostgreSQL, for the team scope. The same filter means the same rows as the
+// local history (historySql.ts): every condition below is the local one written for PostgreSQL,
+// and teamSearch.test.ts holds the two equal on a table of cases. Values are always bound
+// parameters ($1, $2…); only fixed text of this file is ever put in the SQL.
+// The team attempts table is aliased `a`. PostgreSQL's planner has statistics (unlike
+// node:sqlite), so the indexes of teamHistorySchema.ts are left for it to choose.
+
+/**
+ * SQLite's lower() folds ASCII letters only (node:sqlite has no ICU), so the reference match
+ * ignores ASCII case and nothing else: PostgreSQL's lower() would also fold É to é.
+ */
+export const LOWER_ASCII_REF = "translate(a.transaction_ref, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+export const lowerAscii = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase())
+
+/**
+ * Sort columns, matching the indexes of teamSchema.ts. A team row is placed by its console and
+ * local id after the sort key (two consoles' ids collide; the pair does not); the latency sorts
+ * break ties by time, and put attempts without a duration (latency_key -1) last when slowest first.
+ */
+export const TEAM_SORT_SPECS: Record<HistorySort, { columns: readonly string[]; desc: boolean; latency: boolean }> = {
+  'time-desc': { columns: ['a.started_at', 'a.console_id', 'a.local_id'], desc: true, latency: false },
+  'time-asc': { columns: ['a.started_at', 'a.console_id', 'a.local_id'], desc: false, latency: false },
+  'latency-desc': { columns: ['a.latency_key', 'a.started_at', 'a.console_id', 'a.local_id'], desc: true, latency: true },
+  'latency-asc': { columns: ['a.latency_key', 'a.started_at', 'a.console_id', 'a.local_id'], desc: false, latency: true },
+}
+
+/** A team row's place in a sort: the values of its sort columns. */
+export interface TeamPosition {
+  latencyKey?: number
+  startedAt: number
+  consoleId: string
+  localId: number
+}
+
+/** Collects bound values and answers their placeholders. */
+export class Params {
+  readonly values: unknown[] = []
+  add(value: unknown): string {
+    this.values.push(value)
+    return `$${this.values.length}`
+  }
+}
+
+/** `%text%` for LIKE, with LIKE's own characters (and its escape, backslash) escaped. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/** Every condition of the filter, as SQL on `a` with its values added to `params`. */
+export function filterConditions(filter: HistoryFilter, params: Params): string[] {
+  const where: string[] = []
+  if (filter.from !== undefined) where.push(`a.started_at >= ${params.add(filter.from)}`)
+  if (filter.to !== undefined) where.push(`a.started_at < ${params.add(filter.to)}`)
+  if (filter.outcome && filter.outcome.length > 0) where.push(`a.outcome = ANY(${params.add(filter.outcome)}::text[])`)
+  if (filter.environment && filter.environment.length > 0) where.push(`a.environment = ANY(${params.add(filter.environment)}::text[])`)
+  if (filter.operator !== undefined) where.push(`a.operator = ${params.add(filter.operator)}`)
+  if (filter.paymentId !== undefined) where.push(`a.payment_id = ${params.add(filter.paymentId)}`)
+  // error_codes holds the codes of the attempt's errors (GIN index).
+  if (filter.code !== undefined) where.push(`a.error_codes @> ARRAY[${params.add(filter.code)}]::text[]`)
+  if (filter.search !== undefined && filter.search.trim() !== '') {
+    // searchText.ts: payment id and reference (ASCII case ignored) contain the text, or the
+    // phone contains its digits when it looks like a phone number (0803… read as 234803…).
+    const search = parseSearch(filter.search)
+    const tests = [`a.payment_id LIKE ${params.add(containsPattern(search.text))}`, `${LOWER_ASCII_REF} LIKE ${params.add(containsPattern(lowerAscii(search.text)))}`]
+    if (search.phoneDigits !== null) tests.push(`a.phone LIKE ${params.add(containsPattern(search.phoneDigits))}`)
+    where.push(`(${tests.join(' OR ')})`)
+    // The trigram index on search_text (payment id, lower(reference), phone) narrows the rows
+    // that rule is checked on: a row the rule keeps always passes this wider test (ILIKE folds
+    // at least the ASCII case the rule ignores). Like the local FTS index, it is of no use
+    // when a part has under 3 characters (no trigram): the rule alone applies then.
+    if (search.trigramGroups !== null) {
+      const wide = [`a.search_text ILIKE ${params.add(containsPattern(search.text))}`]
+      if (search.phoneDigits !== null && search.phoneDigits !== search.text) wide.push(`a.search_text LIKE ${params.add(containsPattern(search.phoneDigits))}`)
+      where.push(`(${wide.join(' OR ')})`)
+    }
+  }
+  return where
+}
+
+export function sortOf(filter: HistoryFilter): HistorySort {
+  return filter.sort ?? DEFAULT_HISTORY_SORT
+}
+
+/** Rows strictly after `position` in the sort (keyset pagination). */
+export function afterPosition(sort: HistorySort, position: TeamPosition, params: Params): string {
+  const spec = TEAM_SORT_SPECS[sort]
+  const values = [...(spec.latency ? [position.latencyKey ?? -1] : []), position.startedAt, position.consoleId, position.localId]
+  return `(${spec.columns.join(', ')}) ${spec.desc ? '<' : '>'} (${values.map((v) => params.add(v)).join(', ')})`
+}
+
+export function orderBy(sort: HistorySort): string {
+  const spec = TEAM_SORT_SPECS[sort]
+  const dir = spec.desc ? ' DESC' : ''
+  return `ORDER BY ${spec.columns.map((c) => c + dir).join(', ')}`
+}
+
+export function positionOf(sort: HistorySort, row: { startedAt: number; durationMs: number | null; consoleId: string; localId: number }): TeamPosition {
+  return {
+    ...(TEAM_SORT_SPECS[sort].latency ? { latencyKey: row.durationMs ?? -1 } : {}),
+    startedAt: row.startedAt,
+    consoleId: row.consoleId,
+    localId: row.localId,
+  }
+}
+
+// A team cursor is told apart from a local one (a local cursor's position means nothing here).
+const CURSOR_TAG = 't1'
+
+export function encodeTeamCursor(sort: HistorySort, position: TeamPosition): string {
+  return Buffer.from(JSON.stringify([CURSOR_TAG, sort, position.latencyKey ?? null, position.startedAt, position.consoleId, position.localId]), 'utf8').toString('base64url')
+}
+
+/** Throws InvalidCursorError for anything but a team cursor of this sort. */
+export function decodeTeamCursor(cursor: string, sort: HistorySort): TeamPosition {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    throw new InvalidCursorError('not readable')
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 6 || parsed[0] !== CURSOR_TAG) throw new InvalidCursorError('not a team history cursor')
+  const [, cursorSort, latencyKey, startedAt, consoleId, localId] = parsed as unknown[]
+  if (cursorSort !== sort) throw new InvalidCursorError(`made for sort ${String(cursorSort)}, not ${sort}`)
+  const latency = TEAM_SORT_SPECS[sort].latency
+  if ((latency ? !Number.isSafeInteger(latencyKey) : latencyKey !== null) || !Number.isSafeInteger(startedAt) || !Number.isSafeInteger(localId) || typeof consoleId !== 'string') {
+    throw new InvalidCursorError('bad position')
+  }
+  return { ...(latency ? { latencyKey: latencyKey as number } : {}), startedAt: startedAt as number, consoleId, localId: localId as number }
+}
