@@ -60,6 +60,7 @@ beforeAll(async () => {
     secretStore,
     host: {
       chooseSavePath: async () => void (counts.host += 1),
+      chooseOpenPath: async () => void (counts.host += 1),
       showInFolder: () => void (counts.host += 1),
       openFolder: async () => void (counts.host += 1),
       confirm: async () => ((counts.host += 1), false),
@@ -101,12 +102,12 @@ const VALID: Record<IpcMethod, unknown> = {
   verifyAudit: undefined,
   exportAudit: { from: 0, to: 1 },
   getTeamSettings: undefined,
-  setTeamSettings: { host: 'db.desk.example', port: 5432, database: 'otp_team', user: 'console', tlsMode: 'verify-full', caFile: '/etc/ssl/team-ca.pem' },
+  setTeamSettings: { settings: { host: 'db.desk.example', port: 5432, database: 'otp_team', user: 'console', tlsMode: 'verify-full', caFile: '/etc/ssl/team-ca.pem' }, password: SECRET },
   clearTeamSettings: undefined,
   chooseTeamCaFile: undefined,
   setTeamPassword: { password: SECRET },
   deleteTeamPassword: undefined,
-  testTeamConnection: { host: '127.0.0.1', port: 5432, database: 'otp_team', user: 'console', tlsMode: 'disable', caFile: null },
+  testTeamConnection: { settings: { host: '127.0.0.1', port: 5432, database: 'otp_team', user: 'console', tlsMode: 'disable', caFile: null } },
   getTeamStatus: undefined,
 }
 

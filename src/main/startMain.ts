@@ -10,6 +10,7 @@ import type { AppInfo } from '../shared/domain/appInfo.ts'
 import type { HostPlatform, MainContext } from './ipc/context.ts'
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts'
 import { createHandlers } from './ipc/handlers.ts'
+import { createTeamSession } from './ipc/teamSession.ts'
 
 export interface StartMainOptions {
   dataDir: string
@@ -77,7 +78,11 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
   await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   // Retention: attempts older than the setting are purged now and daily (audited).
   const stopRetention = core.retention.schedule()
-  const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url }
+  // Team database (issue 14): replication starts in the background when one is configured;
+  // nothing here waits on the team server.
+  const team = createTeamSession(core, logger, options.secretStore)
+  void team.restart()
+  const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url, team }
   logger.info('main.started', { version: appInfo.version, training: training.url })
   return {
     dispatch: createDispatch(createHandlers(context), options.isTrustedSender, logger),
@@ -86,6 +91,7 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
     async close() {
       stopRetention()
       logger.info('main.stopping')
+      await team.close()
       await training.close()
       await core.audit.flush()
       core.close()

@@ -31,6 +31,8 @@ const httpUrl = z
     return z.NEVER
   })
 
+/** The team database password: to the keychain, never back. */
+const teamPassword = z.string().min(1, 'Enter the password.').max(1024)
 /** Which history a request reads (absent: this computer's). */
 const historyScope = z.enum(HISTORY_SCOPES).optional()
 
@@ -113,17 +115,17 @@ export const ipcContract = {
   },
 
   getTeamSettings: { channel: 'team:get-settings', request: empty },
-  /** Saves the team connection (audited) and restarts the replicator on it. */
-  setTeamSettings: { channel: 'team:set-settings', request: teamSettingsSchema },
+  /** Saves the team connection, and a new password when one is typed (audited), then restarts the replicator on it. */
+  setTeamSettings: { channel: 'team:set-settings', request: z.object({ settings: teamSettingsSchema, password: teamPassword.optional() }) },
   /** Removes the team connection (audited): the console works alone again. */
   clearTeamSettings: { channel: 'team:clear-settings', request: empty },
   /** Main shows an open dialog for the CA file; the window gets the path to show, main checks it again on save. */
   chooseTeamCaFile: { channel: 'team:choose-ca-file', request: empty },
   /** The password goes to the keychain and never comes back. */
-  setTeamPassword: { channel: 'team:set-password', request: z.object({ password: z.string().min(1, 'Enter the password.').max(1024) }) },
+  setTeamPassword: { channel: 'team:set-password', request: z.object({ password: teamPassword }) },
   deleteTeamPassword: { channel: 'team:delete-password', request: empty },
-  /** Tries the connection as typed (not saved), with the stored password. */
-  testTeamConnection: { channel: 'team:test-connection', request: teamSettingsSchema },
+  /** Tries the connection as typed (nothing saved), with the typed password or else the stored one. */
+  testTeamConnection: { channel: 'team:test-connection', request: z.object({ settings: teamSettingsSchema, password: teamPassword.optional() }) },
   getTeamStatus: { channel: 'team:status', request: empty },
 } as const
 

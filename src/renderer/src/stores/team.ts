@@ -59,9 +59,10 @@ export const useTeamStore = defineStore('team', () => {
     return r
   }
 
-  async function save(connection: TeamSettings): Promise<Result<TeamSettingsView>> {
+  /** Saves the connection, with a new password when one was typed (undefined keeps the stored one). */
+  async function save(connection: TeamSettings, password?: string): Promise<Result<TeamSettingsView>> {
     test.value = null
-    return settle(await otp().setTeamSettings(connection))
+    return settle(await otp().setTeamSettings(password ? { settings: connection, password } : { settings: connection }))
   }
 
   async function clear(): Promise<Result<TeamSettingsView>> {
@@ -77,10 +78,11 @@ export const useTeamStore = defineStore('team', () => {
     return settle(await otp().deleteTeamPassword())
   }
 
-  async function testConnection(connection: TeamSettings): Promise<Result<TeamConnectionTest>> {
+  /** Tries the connection as typed; a typed password is used for the test only (saving stores it). */
+  async function testConnection(connection: TeamSettings, password?: string): Promise<Result<TeamConnectionTest>> {
     testing.value = true
     test.value = null
-    const r = await otp().testTeamConnection(connection)
+    const r = await otp().testTeamConnection(password ? { settings: connection, password } : { settings: connection })
     testing.value = false
     test.value = r.ok ? r.value : { ok: false, summary: 'The test could not run.', detail: r.error.message }
     return r

@@ -1,0 +1,67 @@
+import { TeamConfigError } from '../../core/team/teamConfig.ts'
+import type { TeamHistory } from '../../core/team/teamHistory.ts'
+import { describeTeamError } from '../../core/team/teamPool.ts'
+import { teamPrecheck } from '../../core/team/teamPrecheck.ts'
+import type { EnvironmentId } from '../../shared/domain/environments.ts'
+import type { TeamPrecheck } from '../../shared/domain/historyViews.ts'
+import { fail, ok, type Result } from '../../shared/domain/result.ts'
+import type { MainContext } from './context.ts'
+
+// The window's reads in the team scope (issue 14): history pages, counts, details and the team
+// side of the duplicate warning, on the team session's read pool. A team database that is not
+// configured or does not answer is said in words; this computer's own history never depends
+// on it.
+
+const NOT_CONFIGURED = 'No team database is set up on this console (Settings → Team database).'
+
+/** Plain words for a failed team read; the reason is logged without values. */
+function unavailable(ctx: MainContext, what: string, error: unknown): Result<never> {
+  if (error instanceof TeamConfigError) return fail('team-unavailable', error.message)
+  const code = (error as { code?: unknown } | undefined)?.code
+  const reason = code === '42P01' ? 'the team tables are not there yet (no console has shipped to it)' : describeTeamError(error)
+  ctx.logger.warn('team.read-failed', { what, reason })
+  return fail('team-unavailable', `The team database could not be read: ${reason}.`)
+}
+
+/** Runs a read on the team history, or says why it cannot. */
+export async function teamRead<T>(ctx: MainContext, what: string, read: (history: TeamHistory) => Promise<T>): Promise<Result<T>> {
+  try {
+    const history = await ctx.team.history()
+    if (!history) return fail('not-found', NOT_CONFIGURED)
+    return ok(await read(history))
+  } catch (error) {
+    return unavailable(ctx, what, error)
+  }
+}
+
+/**
+ * How long the duplicate warning waits for the team before it goes on without it: the send
+ * must not wait on a slow team database (the warning then says the team was not checked).
+ */
+export const TEAM_PRECHECK_TIMEOUT_MS = 1_500
+
+/**
+ * The team side of the precheck: other consoles' risky attempts for the payment in the active
+ * environment. Not asked while the replicator already knows the team database is unreachable.
+ */
+export async function teamSideOfPrecheck(ctx: MainContext, paymentId: string, environment: EnvironmentId): Promise<{ team: TeamPrecheck | null; teamError: string | null }> {
+  const status = ctx.core.team.status()
+  if (status.state === 'off') return { team: null, teamError: null }
+  if (status.state === 'unreachable') return { team: null, teamError: `unreachable: ${status.lastError ?? 'no answer'}` }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${TEAM_PRECHECK_TIMEOUT_MS / 1000} s`)), TEAM_PRECHECK_TIMEOUT_MS)
+  })
+  try {
+    const pool = await Promise.race([ctx.team.pool(), timeout])
+    if (!pool) return { team: null, teamError: null }
+    const answer = await Promise.race([teamPrecheck(pool, { paymentId, ownConsoleId: ctx.core.team.consoleId() }), timeout])
+    // Enrolled in one environment says nothing about another (the local precheck's rule too).
+    return { team: { ...answer, risky: answer.risky.filter((a) => a.environment === environment) }, teamError: null }
+  } catch (error) {
+    ctx.logger.warn('team.precheck-failed', { reason: describeTeamError(error) })
+    return { team: null, teamError: describeTeamError(error) }
+  } finally {
+    clearTimeout(timer)
+  }
+}
