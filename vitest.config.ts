@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'packaging/**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['src/cli/bundle.globalSetup.ts'],
+    // The second creates the rendezvous of the run's shared PostgreSQL cluster (started on first use).
+    globalSetup: ['src/cli/bundle.globalSetup.ts', 'src/core/team/testing/pgCluster.globalSetup.ts'],
     // Safety nets, not targets: on a loaded 2-core machine one CLI process (Node from source)
     // takes several seconds, and a hook that runs three of them overran 20 s.
     testTimeout: 60_000,

@@ -20,6 +20,7 @@ import { createSettingsStore } from '../settings/settingsStore.ts'
 import { APP_MIGRATIONS } from '../storage/migrations.ts'
 import { openDatabase, SCAN_PAGE_CACHE_KIB } from '../storage/openDatabase.ts'
 import { ensurePrivateDir } from '../storage/privateFiles.ts'
+import { createTeamService, type TeamServiceDeps } from '../team/teamService.ts'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -39,6 +40,10 @@ export interface AppCoreOptions {
   now?: () => number
   randomBytes?: (size: number) => Uint8Array
   timeoutMs?: number
+  /** Environment read for the team database (OTP_CONSOLE_TEAM_DB, PGPASSWORD); default process.env. */
+  env?: Record<string, string | undefined>
+  /** Team replicator timing (tests, bench). */
+  teamReplicator?: TeamServiceDeps['replicator']
 }
 
 export const HISTORY_FILE = 'history.sqlite'
@@ -99,6 +104,22 @@ export function createAppCore(options: AppCoreOptions) {
     resolveTarget,
   })
 
+  // Team workspace (issue 14): nothing runs until start() (startMain) or syncNow() (`team sync`).
+  const team = createTeamService({
+    db,
+    readAttempt: (id) => history.get(id),
+    settings,
+    secretStore: options.secretStore,
+    audit,
+    logger: options.logger,
+    env: options.env ?? process.env,
+    machine: options.machine,
+    operator: options.operator,
+    appVersion: options.appVersion,
+    now,
+    ...(options.teamReplicator ? { replicator: options.teamReplicator } : {}),
+  })
+
   async function environmentsState(): Promise<EnvironmentsState> {
     const current = settings.read()
     const keychain = await vault.probe()
@@ -128,6 +149,8 @@ export function createAppCore(options: AppCoreOptions) {
     destinations: targets,
     /** Retention: purges old attempts (policy in settings, or a date from the CLI). */
     retention,
+    /** Team database: connection, replicator, status, console id (src/core/team/teamService.ts). */
+    team,
     environmentsState,
     dataDir: options.dataDir,
     /**

@@ -16,6 +16,8 @@ export type AuditAction =
   | 'credentials.destination-confirm'
   // Retention (src/core/history/historyPurge.ts)
   | 'history.purge'
+  // Team database settings (src/core/team/teamService.ts)
+  | 'team.configure'
 
 export interface AuditInput {
   action: AuditAction

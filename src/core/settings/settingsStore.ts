@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { z } from 'zod'
 import { normalApiUrl } from '../../shared/domain/apiUrl.ts'
 import { DEFAULT_ENDPOINTS, ENVIRONMENT_IDS, type EnvironmentEndpoints, type EnvironmentId } from '../../shared/domain/environments.ts'
+import { teamSettingsSchema, type TeamSettings } from '../../shared/domain/team.ts'
 import { DEFAULT_RETENTION_MONTHS, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS } from '../../shared/domain/retention.ts'
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../storage/privateFiles.ts'
 
@@ -13,6 +14,8 @@ export interface Settings {
   endpoints: Record<EditableEnvironment, EnvironmentEndpoints>
   /** Attempts older than this many months are purged (src/core/app/retention.ts). */
   retentionMonths: number
+  /** The team database (issue 14); null: none, the console works alone. Its password is in the keychain. */
+  team: TeamSettings | null
 }
 
 const endpointsSchema = z.object({ baseUrl: z.string().min(1), passportUrl: z.string().min(1) })
@@ -27,10 +30,11 @@ const fileSchema = z.object({
     .partial()
     .catch({}),
   retentionMonths: z.number().int().min(MIN_RETENTION_MONTHS).max(MAX_RETENTION_MONTHS).catch(DEFAULT_RETENTION_MONTHS).default(DEFAULT_RETENTION_MONTHS),
+  team: teamSettingsSchema.nullable().catch(null).default(null),
 })
 
 export function defaultSettings(): Settings {
-  return { activeEnvironment: 'training', endpoints: structuredClone(DEFAULT_ENDPOINTS), retentionMonths: DEFAULT_RETENTION_MONTHS }
+  return { activeEnvironment: 'training', endpoints: structuredClone(DEFAULT_ENDPOINTS), retentionMonths: DEFAULT_RETENTION_MONTHS, team: null }
 }
 
 export interface SettingsStore {
@@ -38,6 +42,8 @@ export interface SettingsStore {
   setActive(id: EnvironmentId): Settings
   setEndpoints(id: EditableEnvironment, endpoints: EnvironmentEndpoints): Settings
   setRetentionMonths(months: number): Settings
+  /** Validated with teamSettingsSchema (throws a zod error on bad input); null removes it. */
+  setTeam(team: TeamSettings | null): Settings
 }
 
 /**
@@ -55,7 +61,7 @@ export function createSettingsStore(path: string, now: () => number = Date.now):
     if (!existsSync(path)) return defaultSettings()
     try {
       const parsed = fileSchema.parse(JSON.parse(readFileSync(path, 'utf8')))
-      return { activeEnvironment: parsed.activeEnvironment, endpoints: { ...DEFAULT_ENDPOINTS, ...parsed.endpoints }, retentionMonths: parsed.retentionMonths }
+      return { activeEnvironment: parsed.activeEnvironment, endpoints: { ...DEFAULT_ENDPOINTS, ...parsed.endpoints }, retentionMonths: parsed.retentionMonths, team: parsed.team }
     } catch {
       renameSync(path, `${path}.unreadable-${now()}`)
       return defaultSettings()
@@ -82,6 +88,7 @@ export function createSettingsStore(path: string, now: () => number = Date.now):
       }
       return save({ ...read(), retentionMonths: months })
     },
+    setTeam: (team) => save({ ...read(), team: team === null ? null : teamSettingsSchema.parse(team) }),
     setEndpoints: (id, endpoints) =>
       save({
         ...read(),

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite'
 import { createAuditSchema } from '../audit/schema.ts'
 import { createHistorySchema } from '../history/schema.ts'
 import { createTrendCounts } from '../history/trendSchema.ts'
+import { createTeamOutbox } from '../team/outboxSchema.ts'
 import { immediateTransaction } from './transaction.ts'
 
 export interface Migration {
@@ -19,6 +20,8 @@ export const APP_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'history', up: createHistorySchema },
   { version: 2, name: 'audit', up: createAuditSchema },
   { version: 3, name: 'trend counts', up: createTrendCounts },
+  // Issue 14 planned this as version 5 after bulkrun's 4: whichever lands second takes the next number.
+  { version: 4, name: 'team outbox', up: createTeamOutbox },
 ]
 
 export class SchemaTooNewError extends Error {

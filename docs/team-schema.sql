@@ -1,0 +1,97 @@
+-- OTP Enrollment Console: team database schema (PostgreSQL 13+).
+-- Generated from src/core/team/teamSchema.ts (a test keeps this file equal to it); run it as
+-- the owner of the database the consoles use, in one transaction:
+--   psql -v ON_ERROR_STOP=1 --single-transaction -f team-schema.sql <database>
+-- then grant the console role the privileges listed in the README (Team database).
+
+CREATE TABLE IF NOT EXISTS team_schema_version (
+  version    integer PRIMARY KEY,
+  name       text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Version 1: consoles, attempts, audit entries
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE consoles (
+  console_id  text PRIMARY KEY,
+  machine     text NOT NULL,
+  operator    text NOT NULL,
+  app_version text NOT NULL,
+  first_seen  timestamptz NOT NULL DEFAULT now(),
+  last_seen   timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE attempts (
+  console_id        text NOT NULL REFERENCES consoles (console_id),
+  local_id          bigint NOT NULL,
+  started_at        bigint NOT NULL,
+  finished_at       bigint,
+  environment       text NOT NULL,
+  base_url          text NOT NULL,
+  channel           text NOT NULL,
+  operator          text NOT NULL,
+  machine           text NOT NULL,
+  app_version       text NOT NULL,
+  client_id         text NOT NULL,
+  payment_id        text NOT NULL,
+  phone             text NOT NULL,
+  transaction_ref   text NOT NULL,
+  signature_method  text NOT NULL,
+  request_url       text NOT NULL,
+  request_headers   json NOT NULL,
+  request_body      text NOT NULL,
+  http_status       integer,
+  response_headers  json,
+  response_body     text,
+  outcome           text NOT NULL,
+  errors            json NOT NULL,
+  error_codes       text[] NOT NULL DEFAULT '{}',
+  failure_reason    text,
+  token_ms          integer,
+  request_ms        integer,
+  duration_ms       integer,
+  clock_offset_ms   integer,
+  retry_of          bigint,
+  shipped_at        timestamptz NOT NULL DEFAULT now(),
+  latency_key       integer GENERATED ALWAYS AS (coalesce(duration_ms, -1)) STORED,
+  search_text       text GENERATED ALWAYS AS (payment_id || E'\n' || lower(transaction_ref) || E'\n' || phone) STORED,
+  PRIMARY KEY (console_id, local_id)
+);
+
+CREATE INDEX attempts_started     ON attempts (started_at, console_id, local_id) INCLUDE (outcome, environment, operator);
+CREATE INDEX attempts_latency     ON attempts (latency_key, started_at, console_id, local_id);
+CREATE INDEX attempts_operator    ON attempts (operator, started_at, console_id, local_id);
+CREATE INDEX attempts_outcome     ON attempts (outcome, started_at);
+CREATE INDEX attempts_environment ON attempts (environment, started_at);
+CREATE INDEX attempts_payment     ON attempts (payment_id, started_at);
+CREATE INDEX attempts_codes       ON attempts USING gin (error_codes);
+CREATE INDEX attempts_search      ON attempts USING gin (search_text gin_trgm_ops);
+
+CREATE TABLE audit_entries (
+  console_id  text NOT NULL REFERENCES consoles (console_id),
+  seq         bigint NOT NULL,
+  at          bigint NOT NULL,
+  operator    text NOT NULL,
+  machine     text NOT NULL,
+  app_version text NOT NULL,
+  action      text NOT NULL,
+  summary     text NOT NULL,
+  details     text NOT NULL,
+  prev_hash   text NOT NULL,
+  hash        text NOT NULL,
+  shipped_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (console_id, seq)
+);
+
+CREATE FUNCTION team_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'The team audit trail is append-only (% refused).', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$fn$;
+
+CREATE TRIGGER audit_entries_no_update BEFORE UPDATE OR DELETE ON audit_entries
+  FOR EACH ROW EXECUTE FUNCTION team_audit_append_only();
+CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION team_audit_append_only();
+INSERT INTO team_schema_version (version, name) VALUES (1, 'consoles, attempts, audit entries');

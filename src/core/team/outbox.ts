@@ -1,0 +1,88 @@
+import type { DatabaseSync } from 'node:sqlite'
+import { AUDIT_COLUMNS, type AuditRow } from '../audit/auditRows.ts'
+import { immediateTransaction } from '../storage/transaction.ts'
+
+// The local outbox of team replication (schema: outboxSchema.ts), on the app's SQLite file.
+
+export interface OutboxEntry {
+  attemptId: number
+  version: number
+}
+
+export interface Outbox {
+  /** This database file's console id (made by the migration, never changes). */
+  consoleId(): string
+  /** The target the outbox is kept for, undefined while no team database is in use. */
+  target(): string | undefined
+  /**
+   * Keeps the outbox for `target`. A new or different target fills the outbox with every
+   * attempt and restarts the audit from the first entry (that database has none of ours);
+   * answers whether it did.
+   */
+  attach(target: string): boolean
+  /** No team database any more: stops the triggers and empties the outbox. */
+  detach(): void
+  /** Attempts waiting (oldest id first). */
+  take(limit: number): OutboxEntry[]
+  /** Removes shipped entries, unless the attempt changed since (its version moved on). */
+  acknowledge(entries: readonly OutboxEntry[]): void
+  auditShippedSeq(): number
+  /** Audit rows after `seq`, as stored (details is the canonical JSON as hashed). */
+  auditAfter(seq: number, limit: number): AuditRow[]
+  setAuditShippedSeq(seq: number): void
+  /** Attempts and audit entries waiting. */
+  pending(): { attempts: number; audit: number }
+}
+
+export function createOutbox(db: DatabaseSync): Outbox {
+  const getState = db.prepare('SELECT value FROM team_state WHERE key = ?')
+  const setState = db.prepare('INSERT INTO team_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+  const state = (key: string) => (getState.get(key) as { value: string } | undefined)?.value
+  const takeStatement = db.prepare('SELECT attempt_id AS attemptId, version FROM team_outbox ORDER BY attempt_id LIMIT ?')
+  const ackStatement = db.prepare('DELETE FROM team_outbox WHERE attempt_id = ? AND version = ?')
+  const auditStatement = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`)
+  const countOutbox = db.prepare('SELECT count(*) AS n FROM team_outbox')
+  const countAudit = db.prepare('SELECT count(*) AS n FROM audit WHERE seq > ?')
+
+  const auditShippedSeq = () => Number(state('audit_shipped_seq') ?? 0)
+
+  return {
+    consoleId() {
+      const id = state('console_id')
+      if (!id) throw new Error('The history database has no console id (team_state).')
+      return id
+    },
+    target: () => state('target'),
+    attach(target) {
+      return immediateTransaction(db, () => {
+        if (state('target') === target) return false
+        setState.run('target', target)
+        db.exec('DELETE FROM team_outbox; INSERT INTO team_outbox (attempt_id, version) SELECT id, 1 FROM attempts;')
+        setState.run('audit_shipped_seq', '0')
+        return true
+      })
+    },
+    detach() {
+      immediateTransaction(db, () => {
+        db.exec(`DELETE FROM team_state WHERE key IN ('target', 'audit_shipped_seq'); DELETE FROM team_outbox;`)
+      })
+    },
+    take: (limit) => takeStatement.all(limit) as unknown as OutboxEntry[],
+    acknowledge(entries) {
+      if (entries.length === 0) return
+      immediateTransaction(db, () => {
+        for (const e of entries) ackStatement.run(e.attemptId, e.version)
+      })
+    },
+    auditShippedSeq,
+    auditAfter: (seq, limit) => auditStatement.all(seq, limit) as unknown as AuditRow[],
+    setAuditShippedSeq(seq) {
+      setState.run('audit_shipped_seq', String(seq))
+    },
+    pending() {
+      const attempts = Number((countOutbox.get() as { n: number }).n)
+      const audit = state('target') === undefined ? 0 : Number((countAudit.get(auditShippedSeq()) as { n: number }).n)
+      return { attempts, audit }
+    },
+  }
+}

@@ -1,0 +1,245 @@
+import type { Pool } from 'pg'
+import type { AttemptRecord } from '../../shared/domain/attempt.ts'
+import type { TeamStatus } from '../../shared/domain/team.ts'
+import type { AuditRow } from '../audit/auditRows.ts'
+import type { Outbox, OutboxEntry } from './outbox.ts'
+import { migrateTeamSchema } from './teamMigrate.ts'
+import { describeTeamError } from './teamPool.ts'
+
+/*
+ * Ships this console's attempts and audit entries to the team database, in batches, on its
+ * own timer and its own PostgreSQL pool. Local-first: enrollments write SQLite only (the
+ * outbox triggers mark what changed); nothing here is awaited by an enrollment, and a failure
+ * only changes the status. Each batch is one PostgreSQL transaction:
+ *   - pg_advisory_xact_lock(console) so two shippers of one data folder (console and
+ *     `team sync`) take turns, and the local rows are read after the lock (never older than
+ *     what the other one shipped);
+ *   - attempts upserted on (console_id, local_id); an unfinished row never overwrites a
+ *     finished one;
+ *   - audit entries inserted as they are, an existing (console_id, seq) left alone;
+ * then, once PostgreSQL has committed, the outbox entries are acknowledged (only if the
+ * attempt did not change meanwhile) and the audit high-water mark moves. A crash between the
+ * two ships the batch again: the upsert makes that harmless (no duplicate, no gap).
+ * Unreachable: retries with exponential back-off (1 s … 30 s); the pool's timeouts
+ * (teamPool.ts) bound every wait.
+ */
+
+export interface ReplicatorDeps {
+  pool: Pool
+  outbox: Outbox
+  /** The full local record (history store get). */
+  readAttempt(id: number): AttemptRecord | undefined
+  target: string
+  machine: string
+  operator: string
+  appVersion: string
+  now?: () => number
+  /** Pause between rounds while reachable (default 500 ms). */
+  intervalMs?: number
+  /** Rows per batch (default 500). */
+  batchSize?: number
+  /** Back-off after a failure: first and longest wait (default 1 s, 30 s). */
+  retryMs?: { first: number; max: number }
+  onError?: (message: string) => void
+}
+
+export interface Replicator {
+  start(): void
+  status(): TeamStatus
+  /** Ships everything waiting now; resolves with the status (throws nothing). */
+  syncNow(): Promise<TeamStatus>
+  /** Stops the timer, waits for a batch in progress, closes the pool. */
+  stop(): Promise<void>
+}
+
+const ATTEMPT_FIELDS = `console_id text, local_id bigint, started_at bigint, finished_at bigint, environment text, base_url text,
+  channel text, operator text, machine text, app_version text, client_id text, payment_id text, phone text,
+  transaction_ref text, signature_method text, request_url text, request_headers text, request_body text,
+  http_status integer, response_headers text, response_body text, outcome text, errors text, failure_reason text,
+  token_ms integer, request_ms integer, duration_ms integer, clock_offset_ms integer, retry_of bigint`
+
+const UPDATED = [
+  'started_at', 'finished_at', 'environment', 'base_url', 'channel', 'operator', 'machine', 'app_version', 'client_id', 'payment_id', 'phone',
+  'transaction_ref', 'signature_method', 'request_url', 'request_headers', 'request_body', 'http_status', 'response_headers', 'response_body',
+  'outcome', 'errors', 'error_codes', 'failure_reason', 'token_ms', 'request_ms', 'duration_ms', 'clock_offset_ms', 'retry_of',
+]
+
+const UPSERT_ATTEMPTS = `INSERT INTO attempts (console_id, local_id, started_at, finished_at, environment, base_url, channel, operator,
+    machine, app_version, client_id, payment_id, phone, transaction_ref, signature_method, request_url, request_headers,
+    request_body, http_status, response_headers, response_body, outcome, errors, error_codes, failure_reason, token_ms,
+    request_ms, duration_ms, clock_offset_ms, retry_of)
+  SELECT x.console_id, x.local_id, x.started_at, x.finished_at, x.environment, x.base_url, x.channel, x.operator,
+    x.machine, x.app_version, x.client_id, x.payment_id, x.phone, x.transaction_ref, x.signature_method, x.request_url,
+    x.request_headers::json, x.request_body, x.http_status, x.response_headers::json, x.response_body, x.outcome,
+    x.errors::json, ARRAY(SELECT DISTINCT e->>'code' FROM json_array_elements(x.errors::json) e WHERE e->>'code' IS NOT NULL),
+    x.failure_reason, x.token_ms, x.request_ms, x.duration_ms, x.clock_offset_ms, x.retry_of
+  FROM json_to_recordset($1::json) AS x(${ATTEMPT_FIELDS})
+  ON CONFLICT (console_id, local_id) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}, shipped_at = now()
+  WHERE attempts.finished_at IS NULL OR excluded.finished_at IS NOT NULL`
+
+const INSERT_AUDIT = `INSERT INTO audit_entries (console_id, seq, at, operator, machine, app_version, action, summary, details, prev_hash, hash)
+  SELECT $2, x.seq, x.at, x.operator, x.machine, x.app_version, x.action, x.summary, x.details, x.prev_hash, x.hash
+  FROM json_to_recordset($1::json) AS x(seq bigint, at bigint, operator text, machine text, app_version text, action text,
+    summary text, details text, prev_hash text, hash text)
+  ON CONFLICT (console_id, seq) DO NOTHING`
+
+const REGISTER_CONSOLE = `INSERT INTO consoles (console_id, machine, operator, app_version) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (console_id) DO UPDATE SET machine = excluded.machine, operator = excluded.operator,
+    app_version = excluded.app_version, last_seen = now()`
+
+/** One attempt as a row of the team `attempts` table. */
+export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRecord) {
+  return {
+    console_id: consoleId,
+    local_id: a.id,
+    started_at: a.startedAt,
+    finished_at: a.finishedAt,
+    environment: a.environment,
+    base_url: a.baseUrl,
+    channel: a.channel,
+    operator: a.operator,
+    machine,
+    app_version: a.appVersion,
+    client_id: a.clientId,
+    payment_id: a.paymentId,
+    phone: a.phone,
+    transaction_ref: a.transactionRef,
+    signature_method: a.signatureMethod,
+    request_url: a.requestUrl,
+    request_headers: JSON.stringify(a.requestHeaders),
+    request_body: a.requestBody,
+    http_status: a.httpStatus,
+    response_headers: a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
+    response_body: a.responseBody,
+    outcome: a.outcome,
+    errors: JSON.stringify(a.errors),
+    failure_reason: a.failureReason,
+    token_ms: a.tokenMs,
+    request_ms: a.requestMs,
+    duration_ms: a.durationMs,
+    clock_offset_ms: a.clockOffsetMs,
+    retry_of: a.retryOf,
+  }
+}
+
+export function createReplicator(deps: ReplicatorDeps): Replicator {
+  const now = deps.now ?? Date.now
+  const intervalMs = deps.intervalMs ?? 500
+  const batchSize = deps.batchSize ?? 500
+  const retry = deps.retryMs ?? { first: 1000, max: 30_000 }
+  const consoleId = deps.outbox.consoleId()
+  const lockKey = `otp-console-team:${consoleId}`
+
+  let prepared = false
+  let lastShippedAt: number | null = null
+  let unreachableSince: number | null = null
+  let lastError: string | null = null
+  let failures = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let running: Promise<void> | undefined
+  let stopped = false
+  let started = false
+
+  deps.outbox.attach(deps.target)
+
+  function pendingCount(): number {
+    const { attempts, audit } = deps.outbox.pending()
+    return attempts + audit
+  }
+
+  /** Ships one batch of attempts and one of audit entries; answers how many rows went. */
+  async function shipBatch(): Promise<number> {
+    const client = await deps.pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey])
+      // Read after the lock: whatever another shipper of this folder sent is acknowledged by now.
+      const entries: OutboxEntry[] = deps.outbox.take(batchSize)
+      const rows = []
+      for (const entry of entries) {
+        const record = deps.readAttempt(entry.attemptId)
+        if (record) rows.push(teamAttemptRow(consoleId, deps.machine, record)) // purged ones: just acknowledged
+      }
+      const shippedSeq = deps.outbox.auditShippedSeq()
+      const audit: AuditRow[] = deps.outbox.auditAfter(shippedSeq, batchSize)
+      if (rows.length > 0) await client.query(UPSERT_ATTEMPTS, [JSON.stringify(rows)])
+      if (audit.length > 0) await client.query(INSERT_AUDIT, [JSON.stringify(audit), consoleId])
+      await client.query('COMMIT')
+      deps.outbox.acknowledge(entries)
+      const last = audit.at(-1)
+      if (last) deps.outbox.setAuditShippedSeq(last.seq)
+      if (entries.length + audit.length > 0) lastShippedAt = now()
+      return entries.length + audit.length
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  async function round(): Promise<void> {
+    try {
+      if (!prepared) {
+        await migrateTeamSchema(deps.pool)
+        await deps.pool.query(REGISTER_CONSOLE, [consoleId, deps.machine, deps.operator, deps.appVersion])
+        prepared = true
+      }
+      while (!stopped && (await shipBatch()) > 0) {
+        // Let enrollments and IPC run between batches of a long catch-up.
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      failures = 0
+      unreachableSince = null
+      lastError = null
+    } catch (error) {
+      failures++
+      unreachableSince ??= now()
+      lastError = describeTeamError(error)
+      deps.onError?.(lastError)
+    }
+  }
+
+  function runRound(): Promise<void> {
+    running ??= round().finally(() => {
+      running = undefined
+    })
+    return running
+  }
+
+  function schedule(): void {
+    if (stopped) return
+    const delay = failures === 0 ? intervalMs : Math.min(retry.max, retry.first * 2 ** (failures - 1))
+    timer = setTimeout(() => {
+      timer = undefined
+      void runRound().then(schedule)
+    }, delay)
+  }
+
+  function status(): TeamStatus {
+    const pending = pendingCount()
+    const state = unreachableSince !== null ? 'unreachable' : pending === 0 ? 'up-to-date' : 'waiting'
+    return { state, pending, lastShippedAt, unreachableSince, lastError, consoleId, target: deps.target }
+  }
+
+  return {
+    start() {
+      if (started || stopped) return
+      started = true
+      void runRound().then(schedule)
+    },
+    status,
+    async syncNow() {
+      if (running) await running
+      await runRound()
+      return status()
+    },
+    async stop() {
+      stopped = true
+      if (timer !== undefined) clearTimeout(timer)
+      timer = undefined
+      if (running) await running
+      await deps.pool.end()
+    },
+  }
+}
