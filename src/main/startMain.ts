@@ -78,10 +78,11 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
   await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   // Retention: attempts older than the setting are purged now and daily (audited).
   const stopRetention = core.retention.schedule()
-  // Team database (issue 14): replication starts in the background when one is configured;
-  // nothing here waits on the team server.
+  // Team database (issue 14): the replicator starts when one is configured. Starting reads the
+  // settings and the keychain only (the pool connects on first use, in the background): start-up
+  // never waits on the team server.
   const team = createTeamSession(core, logger, options.secretStore)
-  void team.restart()
+  await team.restart()
   const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url, team }
   logger.info('main.started', { version: appInfo.version, training: training.url })
   return {

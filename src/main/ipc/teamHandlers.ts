@@ -36,14 +36,15 @@ export function teamHandlers(ctx: MainContext): Pick<HandlerMap, TeamMethods> {
 
   async function view(): Promise<TeamSettingsView> {
     const keychainAvailable = (await core.vault.probe()).available
-    let settings: TeamSettings | null = core.settings.read().team
-    let source: TeamSettingsView['source'] = settings ? 'settings' : null
+    let settings: TeamSettings | null
+    let source: TeamSettingsView['source']
     try {
       const connection = await core.team.connection()
       settings = connection?.settings ?? null
       source = connection?.source ?? null
     } catch (error) {
       if (!(error instanceof TeamConfigError)) throw error
+      settings = null
       source = 'env' // a bad OTP_CONSOLE_TEAM_DB: the status names the problem
     }
     const storedFor = keychainAvailable ? await passwords.storedTarget().catch(() => undefined) : undefined
