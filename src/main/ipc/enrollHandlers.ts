@@ -10,7 +10,7 @@ export function enrollHandlers(ctx: MainContext): Pick<HandlerMap, 'enroll' | 'p
     // This computer's attempts, and other desks' from the team database (when one is set up).
     precheckEnroll: async ({ paymentId }) => {
       const environment = core.settings.read().activeEnvironment
-      return ok({ ...core.history.precheck(paymentId, environment), ...(await teamSideOfPrecheck(ctx, paymentId, environment)) })
+      return ok({ ...core.history.precheck(paymentId, environment), ...(await teamSideOfPrecheck(ctx, paymentId)) })
     },
   }
 }

@@ -2,7 +2,6 @@ import { TeamConfigError } from '../../core/team/teamConfig.ts'
 import type { TeamHistory } from '../../core/team/teamHistory.ts'
 import { describeTeamError } from '../../core/team/teamPool.ts'
 import { teamPrecheck } from '../../core/team/teamPrecheck.ts'
-import type { EnvironmentId } from '../../shared/domain/environments.ts'
 import type { TeamPrecheck } from '../../shared/domain/historyViews.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import type { MainContext } from './context.ts'
@@ -41,10 +40,9 @@ export async function teamRead<T>(ctx: MainContext, what: string, read: (history
 export const TEAM_PRECHECK_TIMEOUT_MS = 1_500
 
 /**
- * The team side of the precheck: other consoles' risky attempts for the payment in the active
- * environment. Not asked while the replicator already knows the team database is unreachable.
+ * The team side of the precheck: other consoles' risky attempts for the payment. Not asked while the replicator already knows the team database is unreachable.
  */
-export async function teamSideOfPrecheck(ctx: MainContext, paymentId: string, environment: EnvironmentId): Promise<{ team: TeamPrecheck | null; teamError: string | null }> {
+export async function teamSideOfPrecheck(ctx: MainContext, paymentId: string): Promise<{ team: TeamPrecheck | null; teamError: string | null }> {
   const status = ctx.core.team.status()
   if (status.state === 'off') return { team: null, teamError: null }
   if (status.state === 'unreachable') return { team: null, teamError: `unreachable: ${status.lastError ?? 'no answer'}` }
@@ -55,9 +53,9 @@ export async function teamSideOfPrecheck(ctx: MainContext, paymentId: string, en
   try {
     const pool = await Promise.race([ctx.team.pool(), timeout])
     if (!pool) return { team: null, teamError: null }
-    const answer = await Promise.race([teamPrecheck(pool, { paymentId, ownConsoleId: ctx.core.team.consoleId() }), timeout])
-    // Enrolled in one environment says nothing about another (the local precheck's rule too).
-    return { team: { ...answer, risky: answer.risky.filter((a) => a.environment === environment) }, teamError: null }
+    // The local precheck's rule: every enrolled or unknown attempt of the payment, any environment.
+    const team = await Promise.race([teamPrecheck(pool, { paymentId, ownConsoleId: ctx.core.team.consoleId() }), timeout])
+    return { team, teamError: null }
   } catch (error) {
     ctx.logger.warn('team.precheck-failed', { reason: describeTeamError(error) })
     return { team: null, teamError: describeTeamError(error) }
