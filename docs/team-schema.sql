@@ -95,3 +95,8 @@ CREATE TRIGGER audit_entries_no_update BEFORE UPDATE OR DELETE ON audit_entries
 CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
   FOR EACH STATEMENT EXECUTE FUNCTION team_audit_append_only();
 INSERT INTO team_schema_version (version, name) VALUES (1, 'consoles, attempts, audit entries');
+
+-- Version 2: team-wide attempt id
+ALTER TABLE attempts ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;
+CREATE UNIQUE INDEX attempts_id ON attempts (id);
+INSERT INTO team_schema_version (version, name) VALUES (2, 'team-wide attempt id');

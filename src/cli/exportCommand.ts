@@ -4,8 +4,9 @@ import { parse, UsageError } from './args.ts'
 import { appVersion, openCore } from './openCore.ts'
 import { folderState } from './folderState.ts'
 import type { Output } from './output.ts'
+import { answerTeamError, parseScope, scopeOption, withTeamScope } from './teamScope.ts'
 
-export const EXPORT_USAGE = `otp-console export --format csv|jsonl|bundle --out FILE [history filters] [--full-phone] [--data-dir DIR] [--json]`
+export const EXPORT_USAGE = `otp-console export --format csv|jsonl|bundle --out FILE [history filters] [--full-phone] [--scope local|team] [--data-dir DIR] [--json]`
 
 /** The folder the export goes to must exist: say so by name (not by the temporary file's). */
 function requireOutFolder(outPath: string): void {
@@ -20,6 +21,7 @@ export async function exportCommand(argv: string[], out: Output): Promise<number
   const [{ filterOptions, toFilter }, { exportSlice }] = await Promise.all([import('./filterArgs.ts'), import('../core/app/exportSlice.ts')])
   const values = parse(argv, {
     ...filterOptions,
+    ...scopeOption,
     format: { type: 'string' },
     out: { type: 'string' },
     'full-phone': { type: 'boolean', default: false },
@@ -27,6 +29,7 @@ export async function exportCommand(argv: string[], out: Output): Promise<number
     json: { type: 'boolean', default: false },
   })
   out.json = values.json === true
+  const scope = parseScope(values.scope)
   const format = values.format
   if (!isExportFormat(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}.`)
   if (!values.out) throw new UsageError('export needs --out FILE.')
@@ -35,16 +38,25 @@ export async function exportCommand(argv: string[], out: Output): Promise<number
   const filter = toFilter(values)
   const opened = await openCore({ dataDir: values['data-dir'], mustExist: true })
   try {
-    const result = await exportSlice(opened.core, {
+    const options = {
       filter,
       format,
       outPath,
       fullPhone: values['full-phone'] === true,
       logDir: opened.logDir,
       appVersion,
-      onProgress: ({ written, total }) => out.progress(`exported ${written} of ${total}`),
-    })
-    out.result(result, [`Exported ${result.rows} attempts to ${result.path}${values['full-phone'] ? ' (FULL phone numbers)' : ' (phone numbers masked)'}.`])
+      onProgress: ({ written, total }: { written: number; total: number }) => out.progress(`exported ${written} of ${total}`),
+    }
+    let result: { rows: number; path: string }
+    if (scope === 'team') {
+      const { exportTeamSlice } = await import('../core/team/teamExport.ts')
+      const answer = await withTeamScope(opened.core, ({ pool, consoleId }) => exportTeamSlice(pool, opened.core.audit, { ...options, consoleId })).catch((error: unknown) => answerTeamError(error, out))
+      if (typeof answer === 'number') return answer
+      result = answer
+    } else {
+      result = await exportSlice(opened.core, options)
+    }
+    out.result(result, [`Exported ${result.rows} ${scope === 'team' ? 'team ' : ''}attempts to ${result.path}${values['full-phone'] ? ' (FULL phone numbers)' : ' (phone numbers masked)'}.`])
     return 0
   } finally {
     await opened.close()

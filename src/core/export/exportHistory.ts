@@ -18,8 +18,14 @@ import { abortError, throwIfAborted, write } from './streamWrite.ts'
 // iterable a batch at a time and written with backpressure (a full stream is awaited until it
 // drains), so memory stays flat however many records there are.
 
+/**
+ * Where records come from: an iterable read synchronously (the local history, node:sqlite), or
+ * batches read asynchronously (the team history on PostgreSQL), each batch written through.
+ */
+export type ExportRecords = Iterable<AttemptRecord> | AsyncIterable<readonly AttemptRecord[]>
+
 export interface ExportHistoryOptions {
-  records: Iterable<AttemptRecord>
+  records: ExportRecords
   /** How many records to expect, for progress; unknown → 0 (arrays report their length). */
   total?: number | undefined
   format: ExportFormat
@@ -70,7 +76,7 @@ interface PumpContext {
  * allocation; `--max-semi-space-size=16` keeps it at ~2 × 16 MiB, and the app runs with it:
  * src/main/index.ts js-flags, package.json "cli", bench/export.ts EXPORT_V8_FLAGS.)
  */
-async function pump(records: Iterable<AttemptRecord>, encoder: RecordEncoder, out: Writable, context: PumpContext): Promise<number> {
+async function pump(records: ExportRecords, encoder: RecordEncoder, out: Writable, context: PumpContext): Promise<number> {
   const { signal, total, now, onProgress, observe, onChunk } = context
   let rows = 0
   let lastProgressAt = now()
@@ -109,13 +115,28 @@ async function pump(records: Iterable<AttemptRecord>, encoder: RecordEncoder, ou
     used += buffer.write(text, used, 'utf8')
   }
   if (encoder.head) await append(encoder.head)
-  // A for…of loop calls the iterator's return() when we stop early, so a database cursor is released.
-  for (const record of records) {
+  /** Encodes one record into the chunk; answers its text when it does not fit (then appended). */
+  const take = (record: AttemptRecord): string | null => {
     observe?.(record)
     const text = encoder.encode(record)
     rows++
-    if (used + text.length * 3 <= CHUNK_BYTES) used += buffer.write(text, used, 'utf8')
-    else await append(text)
+    if (used + text.length * 3 > CHUNK_BYTES) return text
+    used += buffer.write(text, used, 'utf8')
+    return null
+  }
+  // A for…of loop calls the iterator's return() when we stop early, so a database cursor is released.
+  if (Symbol.asyncIterator in records) {
+    for await (const batch of records) {
+      for (const record of batch) {
+        const spill = take(record)
+        if (spill !== null) await append(spill)
+      }
+    }
+  } else {
+    for (const record of records) {
+      const spill = take(record)
+      if (spill !== null) await append(spill)
+    }
   }
   await flush()
   return rows

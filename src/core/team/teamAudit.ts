@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto'
-import type { AuditBreakKind, AuditVerification } from '../../shared/domain/audit.ts'
+import type { AuditBreakKind } from '../../shared/domain/audit.ts'
+import type { TeamAuditVerification, TeamConsoleAudit } from '../../shared/domain/teamAudit.ts'
 import { auditKey, GENESIS_HASH, hashEntry, hmacEntry, keyFingerprint, type HashedFields } from '../audit/auditHash.ts'
 import { readKey } from '../audit/auditKeychain.ts'
 import { ANCHOR_ACTION } from '../audit/auditRows.ts'
@@ -25,26 +26,6 @@ import type { TeamQueryable } from './teamHistoryRows.ts'
  * console's own `audit verify` checks its trail against its head).
  * The first break is reported, as locally, with the same kinds.
  */
-
-export type TeamAuditLevel = 'full' | 'structure'
-
-export interface TeamAuditVerification extends AuditVerification {
-  consoleId: string
-  level: TeamAuditLevel
-  /** Keyed entries whose content could not be checked (no key on this desk): 0 at level full. */
-  contentUnchecked: number
-  /** Why the level is `structure` (no anchor, key not in this keychain, another key), or null. */
-  levelReason: string | null
-}
-
-export interface TeamConsoleAudit {
-  consoleId: string
-  machine: string
-  operator: string
-  entries: number
-  lastSeq: number | null
-  lastAt: number | null
-}
 
 /** The consoles known to the team database with how many audit entries each shipped. */
 export async function listTeamConsoles(db: TeamQueryable): Promise<TeamConsoleAudit[]> {

@@ -4,7 +4,7 @@ import { InvalidCursorError } from '../history/historySql.ts'
 
 // HistoryFilter → PostgreSQL, for the team scope. The same filter means the same rows as the
 // local history (historySql.ts): every condition below is the local one written for PostgreSQL,
-// and teamSearch.test.ts holds the two equal on a table of cases. Values are always bound
+// and teamHistory.test.ts holds the two equal on a table of cases. Values are always bound
 // parameters ($1, $2…); only fixed text of this file is ever put in the SQL.
 // The team attempts table is aliased `a`. PostgreSQL's planner has statistics (unlike
 // node:sqlite), so the indexes of teamHistorySchema.ts are left for it to choose.

@@ -116,6 +116,15 @@ CREATE TRIGGER audit_entries_no_update BEFORE UPDATE OR DELETE ON audit_entries
 CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
   FOR EACH STATEMENT EXECUTE FUNCTION team_audit_append_only();`,
   },
+  {
+    // teamread: the team scope of the History view names a row by one number, as the local
+    // history does (details, retry links); (console_id, local_id) stays the key the replicator
+    // upserts on, and an upsert never changes the id.
+    version: 2,
+    name: 'team-wide attempt id',
+    sql: `ALTER TABLE attempts ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;
+CREATE UNIQUE INDEX attempts_id ON attempts (id);`,
+  },
 ]
 
 export const TEAM_SCHEMA_VERSION = TEAM_MIGRATIONS.length
