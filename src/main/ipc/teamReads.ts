@@ -1,4 +1,6 @@
+import type { ExportSliceOptions } from '../../core/app/exportSlice.ts'
 import { TeamConfigError } from '../../core/team/teamConfig.ts'
+import { exportTeamSlice } from '../../core/team/teamExport.ts'
 import type { TeamHistory } from '../../core/team/teamHistory.ts'
 import { describeTeamError } from '../../core/team/teamPool.ts'
 import { teamPrecheck } from '../../core/team/teamPrecheck.ts'
@@ -13,13 +15,42 @@ import type { MainContext } from './context.ts'
 
 const NOT_CONFIGURED = 'No team database is set up on this console (Settings → Team database).'
 
-/** Plain words for a failed team read; the reason is logged without values. */
-function unavailable(ctx: MainContext, what: string, error: unknown): Result<never> {
-  if (error instanceof TeamConfigError) return fail('team-unavailable', error.message)
+/** Why a team read failed, in words (logged without values). */
+function readFailure(ctx: MainContext, what: string, error: unknown): string {
+  if (error instanceof TeamConfigError) return error.message
   const code = (error as { code?: unknown } | undefined)?.code
   const reason = code === '42P01' ? 'the team tables are not there yet (no console has shipped to it)' : describeTeamError(error)
   ctx.logger.warn('team.read-failed', { what, reason })
-  return fail('team-unavailable', `The team database could not be read: ${reason}.`)
+  return `The team database could not be read: ${reason}.`
+}
+
+function unavailable(ctx: MainContext, what: string, error: unknown): Result<never> {
+  return fail('team-unavailable', readFailure(ctx, what, error))
+}
+
+/** A team export that failed on the team database's side (not the disk's). */
+export class TeamExportError extends Error {
+  override name = 'TeamExportError'
+}
+
+/** The export of a team-scope filter (teamread's exportTeamSlice) on the read pool. */
+export async function exportTeam(ctx: MainContext, options: ExportSliceOptions): Promise<{ rows: number; path: string }> {
+  let pool
+  try {
+    pool = await ctx.team.pool()
+  } catch (error) {
+    throw new TeamExportError(readFailure(ctx, 'export', error))
+  }
+  if (!pool) throw new TeamExportError(NOT_CONFIGURED)
+  try {
+    return await exportTeamSlice(pool, ctx.core.audit, { ...options, consoleId: ctx.core.team.consoleId() })
+  } catch (error) {
+    // Aborts, disk errors (errno codes) and audit refusals are the local export's own answers.
+    const code = (error as { code?: unknown } | undefined)?.code
+    const local = (error instanceof Error && (error.name === 'AbortError' || error.name === 'AuditUnavailableError')) || (typeof code === 'string' && /^E[A-Z]+$/.test(code) && (error as { syscall?: unknown }).syscall !== 'connect')
+    if (local) throw error
+    throw new TeamExportError(readFailure(ctx, 'export', error))
+  }
 }
 
 /** Runs a read on the team history, or says why it cannot. */
