@@ -25,18 +25,21 @@ interface TeamDb {
 
 const DESK2_KEYCHAIN = `${E2E_KEYCHAIN_SERVICE}-desk2`
 
-const test = base.extend<{ teamDb: TeamDb; desk2: AppHandle }>({
-  teamDb: async ({}, use) => {
-    let own: PgCluster | undefined
-    let adminUrl = process.env[E2E_PG_URL_ENV]
-    if (!adminUrl) {
-      own = await startPgCluster()
-      adminUrl = own.url()
-    }
-    const database = await createRandomDatabase(adminUrl, 'e2e_team')
-    const url = new URL(adminUrl)
+const test = base.extend<{ teamDb: TeamDb; desk2: AppHandle }, { pgAdminUrl: string }>({
+  // The server outlives every console of the worker (its consoles are closed before it stops).
+  pgAdminUrl: [
+    async ({}, use) => {
+      const runs = process.env[E2E_PG_URL_ENV]
+      const own: PgCluster | undefined = runs ? undefined : await startPgCluster()
+      await use(runs ?? own!.url())
+      own?.destroy()
+    },
+    { scope: 'worker' },
+  ],
+  teamDb: async ({ pgAdminUrl }, use) => {
+    const database = await createRandomDatabase(pgAdminUrl, 'e2e_team')
+    const url = new URL(pgAdminUrl)
     await use({ host: url.hostname, port: Number(url.port), database })
-    own?.destroy()
   },
   // The second desk: its own data folder and keychain, launched like the first.
   desk2: async ({}, use, testInfo) => {
@@ -49,6 +52,9 @@ const test = base.extend<{ teamDb: TeamDb; desk2: AppHandle }>({
     await desk2.close()
   },
 })
+
+// Two consoles, a replicator and a loaded machine: more than the default minute.
+test.describe.configure({ timeout: 240_000 })
 
 test.afterEach(async () => {
   for (const service of [E2E_KEYCHAIN_SERVICE, DESK2_KEYCHAIN]) await createTeamPasswordStore(createOsSecretStore(service)).delete()
@@ -82,7 +88,6 @@ async function identity(page: Page): Promise<{ operator: string; machine: string
 }
 
 test('an enrollment made at one desk appears in the other desk’s team history and duplicate warning', async ({ app, desk2, teamDb }) => {
-  test.setTimeout(180_000)
   const desk1 = app.page
   const other = desk2.page
 

@@ -109,6 +109,8 @@ const VALID: Record<IpcMethod, unknown> = {
   deleteTeamPassword: undefined,
   testTeamConnection: { settings: { host: '127.0.0.1', port: 5432, database: 'otp_team', user: 'console', tlsMode: 'disable', caFile: null } },
   getTeamStatus: undefined,
+  listTeamConsoles: undefined,
+  verifyTeamAudit: { consoleId: 'c0ffee00-0000-4000-8000-000000000001' },
 }
 
 interface Def {

@@ -1,3 +1,4 @@
+import { listTeamConsoles, verifyTeamConsole } from '../../core/team/teamAudit.ts'
 import { teamTarget, TeamConfigError } from '../../core/team/teamConfig.ts'
 import type { TeamSettings } from '../../shared/domain/team.ts'
 import type { TeamSettingsView } from '../../shared/domain/teamViews.ts'
@@ -5,6 +6,7 @@ import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 import { caFileProblem } from './teamCaFile.ts'
 import { testTeamConnection } from './teamConnectionTest.ts'
+import { teamPoolRead } from './teamReads.ts'
 
 type TeamMethods =
   | 'getTeamSettings'
@@ -15,6 +17,8 @@ type TeamMethods =
   | 'deleteTeamPassword'
   | 'testTeamConnection'
   | 'getTeamStatus'
+  | 'listTeamConsoles'
+  | 'verifyTeamAudit'
 
 const ENV_OWNS_IT = 'OTP_CONSOLE_TEAM_DB sets the team database for this console: change or unset it there, then restart the console.'
 
@@ -95,5 +99,7 @@ export function teamHandlers(ctx: MainContext): Pick<HandlerMap, TeamMethods> {
       return ok(result)
     },
     getTeamStatus: async () => ok(core.team.status()),
+    listTeamConsoles: () => teamPoolRead(ctx, 'consoles', (pool) => listTeamConsoles(pool)),
+    verifyTeamAudit: ({ consoleId }) => teamPoolRead(ctx, 'audit-verify', (pool) => verifyTeamConsole(pool, consoleId, ctx.team.secretStore)),
   }
 }

@@ -1,7 +1,8 @@
 import type { ExportSliceOptions } from '../../core/app/exportSlice.ts'
 import { TeamConfigError } from '../../core/team/teamConfig.ts'
 import { exportTeamSlice } from '../../core/team/teamExport.ts'
-import type { TeamHistory } from '../../core/team/teamHistory.ts'
+import type { Pool } from 'pg'
+import { createTeamHistory, type TeamHistory } from '../../core/team/teamHistory.ts'
 import { describeTeamError } from '../../core/team/teamPool.ts'
 import { teamPrecheck } from '../../core/team/teamPrecheck.ts'
 import type { TeamPrecheck } from '../../shared/domain/historyViews.ts'
@@ -53,15 +54,20 @@ export async function exportTeam(ctx: MainContext, options: ExportSliceOptions):
   }
 }
 
-/** Runs a read on the team history, or says why it cannot. */
-export async function teamRead<T>(ctx: MainContext, what: string, read: (history: TeamHistory) => Promise<T>): Promise<Result<T>> {
+/** Runs a read on the team database's read pool, or says why it cannot. */
+export async function teamPoolRead<T>(ctx: MainContext, what: string, read: (pool: Pool) => Promise<T>): Promise<Result<T>> {
   try {
-    const history = await ctx.team.history()
-    if (!history) return fail('not-found', NOT_CONFIGURED)
-    return ok(await read(history))
+    const pool = await ctx.team.pool()
+    if (!pool) return fail('not-found', NOT_CONFIGURED)
+    return ok(await read(pool))
   } catch (error) {
     return unavailable(ctx, what, error)
   }
+}
+
+/** Runs a read on the team history, or says why it cannot. */
+export function teamRead<T>(ctx: MainContext, what: string, read: (history: TeamHistory) => Promise<T>): Promise<Result<T>> {
+  return teamPoolRead(ctx, what, (pool) => read(createTeamHistory(pool)))
 }
 
 /**

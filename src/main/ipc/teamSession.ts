@@ -3,7 +3,6 @@ import type { AppCore } from '../../core/app/appCore.ts'
 import type { SecretStore } from '../../core/credentials/secretStore.ts'
 import type { Logger } from '../../core/log/logger.ts'
 import { createTeamPasswordStore, type TeamPasswordStore } from '../../core/team/teamConfig.ts'
-import { createTeamHistory, type TeamHistory } from '../../core/team/teamHistory.ts'
 
 /**
  * The console's side of the team database (issue 14), as main runs it: the replicator started
@@ -15,14 +14,14 @@ import { createTeamHistory, type TeamHistory } from '../../core/team/teamHistory
 export interface TeamSession {
   /** (Re)starts replication on the connection now in force; drops the read pool (it may name another server). */
   restart(): Promise<void>
-  /** The team read side, opened on first use; null when no team database is configured. */
-  history(): Promise<TeamHistory | null>
   /** The read pool, opened on first use; null when no team database is configured. */
   pool(): Promise<Pool | null>
   /** Stops replication and ends the read pool (quit). */
   close(): Promise<void>
   /** The team password in the keychain (bound to the connection it was entered for). */
   passwords: TeamPasswordStore
+  /** This desk's keychain: a console's audit key is there when this desk wrote its trail. */
+  secretStore: SecretStore
 }
 
 export function createTeamSession(core: AppCore, logger: Logger, secretStore: SecretStore): TeamSession {
@@ -54,6 +53,7 @@ export function createTeamSession(core: AppCore, logger: Logger, secretStore: Se
 
   return {
     passwords: createTeamPasswordStore(secretStore),
+    secretStore,
     restart: () =>
       serial(async () => {
         await endReadPool()
@@ -62,10 +62,6 @@ export function createTeamSession(core: AppCore, logger: Logger, secretStore: Se
         logger.info('team.session', { state: status.state })
       }),
     pool,
-    async history() {
-      const p = await pool()
-      return p ? createTeamHistory(p) : null
-    },
     close: () =>
       serial(async () => {
         await core.team.stop()

@@ -13,6 +13,7 @@ import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
 import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, type RetentionState } from '../domain/retention.ts'
 import type { Result } from '../domain/result.ts'
 import { teamSettingsSchema, type TeamStatus } from '../domain/team.ts'
+import type { TeamAuditVerification, TeamConsoleAudit } from '../domain/teamAudit.ts'
 import { HISTORY_SCOPES, type EnrollPrecheckWithTeam, type TeamConnectionTest, type TeamSettingsView } from '../domain/teamViews.ts'
 
 // The one IPC contract: channel names, request schemas (checked in main on every call) and
@@ -127,6 +128,10 @@ export const ipcContract = {
   /** Tries the connection as typed (nothing saved), with the typed password or else the stored one. */
   testTeamConnection: { channel: 'team:test-connection', request: z.object({ settings: teamSettingsSchema, password: teamPassword.optional() }) },
   getTeamStatus: { channel: 'team:status', request: empty },
+  /** The consoles in the team database and how many audit entries each shipped. */
+  listTeamConsoles: { channel: 'team:list-consoles', request: empty },
+  /** One console's shipped audit chain, verified from this desk. */
+  verifyTeamAudit: { channel: 'team:verify-audit', request: z.object({ consoleId: z.string().min(1).max(64) }) },
 } as const
 
 export type IpcMethod = keyof typeof ipcContract
@@ -171,6 +176,8 @@ export interface IpcResponses {
   deleteTeamPassword: TeamSettingsView
   testTeamConnection: TeamConnectionTest
   getTeamStatus: TeamStatus
+  listTeamConsoles: TeamConsoleAudit[]
+  verifyTeamAudit: TeamAuditVerification
 }
 
 /** What the preload exposes as `window.otp`. */

@@ -75,6 +75,8 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'deleteTeamPassword',
     'testTeamConnection',
     'getTeamStatus',
+    'listTeamConsoles',
+    'verifyTeamAudit',
   ] as const) {
     bridge[method] = async (request?: unknown) => {
       calls.push({ method, request })
