@@ -147,6 +147,16 @@ test('an enrollment made at one desk appears in the other desk’s team history 
   await checkAxe(other, 'duplicate warning naming a team attempt').then((v) => expect(v).toEqual([]))
   await other.getByRole('button', { name: 'Cancel' }).click()
   await expect(other.getByTestId('enroll-result')).toHaveCount(0) // nothing was sent
+
+  // Desk 2's Audit view lists both consoles' shipped chains and verifies desk 1's from here.
+  await other.getByRole('link', { name: 'Audit' }).click()
+  const chains = other.getByTestId('team-audit-row')
+  await expect(chains).toHaveCount(2)
+  for (const chain of await chains.all()) {
+    await chain.getByRole('button', { name: /^Verify the chain of / }).click()
+    await expect(chain.getByTestId('team-audit-verdict')).toHaveAttribute('data-tone', 'ok')
+  }
+  await checkAxe(other, 'audit view with the team chains verified').then((v) => expect(v).toEqual([]))
 })
 
 test('a team database that does not answer is said in the top bar, and enrolling goes on', async ({ app, teamDb }) => {
