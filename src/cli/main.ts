@@ -5,6 +5,7 @@ import { EXPORT_USAGE, exportCommand } from './exportCommand.ts'
 import { HISTORY_USAGE, historyCommand } from './historyCommand.ts'
 import { Output } from './output.ts'
 import { PURGE_USAGE, purgeCommand } from './purgeCommand.ts'
+import { TEAM_USAGE, teamCommand } from './teamCommand.ts'
 import { appVersion } from './version.ts'
 
 // `otp-console` (bin/otp-console.mjs loads this file's bundle) or `npm run cli -- …`: the same
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   export: { usage: EXPORT_USAGE, run: exportCommand },
   audit: { usage: AUDIT_USAGE, run: auditCommand },
   purge: { usage: PURGE_USAGE, run: purgeCommand },
+  team: { usage: TEAM_USAGE, run: teamCommand },
 }
 
 const usage = () => `OTP Enrollment Console — command line (otp-console ${appVersion})

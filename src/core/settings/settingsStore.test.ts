@@ -46,4 +46,18 @@ describe('settings store', () => {
     createSettingsStore(path).setActive('custom')
     expect(readdirSync(join(path, '..'))).toEqual(['settings.json'])
   })
+
+  it('keeps the team database settings (no team by default); a damaged team entry reads as none, the rest is kept', () => {
+    const path = fresh()
+    expect(createSettingsStore(path).read().team).toBeNull()
+    const team = { host: 'db.example', port: 5432, database: 'otp_team', user: 'console', tlsMode: 'verify-full' as const, caFile: '/etc/ssl/ca.pem' }
+    createSettingsStore(path).setTeam(team)
+    expect(createSettingsStore(path).read().team).toEqual(team)
+    expect(() => createSettingsStore(path).setTeam({ ...team, port: 70000 })).toThrow()
+    expect(createSettingsStore(path).read().team).toEqual(team)
+    writeFileSync(path, JSON.stringify({ activeEnvironment: 'sandbox', team: { host: 'db.example', port: 'x' } }))
+    const damaged = createSettingsStore(path).read()
+    expect(damaged.team).toBeNull()
+    expect(damaged.activeEnvironment).toBe('sandbox')
+  })
 })

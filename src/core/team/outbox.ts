@@ -24,14 +24,32 @@ export interface Outbox {
   detach(): void
   /** Attempts waiting (oldest id first). */
   take(limit: number): OutboxEntry[]
-  /** Removes shipped entries, unless the attempt changed since (its version moved on). */
-  acknowledge(entries: readonly OutboxEntry[]): void
+  /**
+   * After PostgreSQL committed a batch, in one local transaction: removes the shipped entries
+   * (unless the attempt changed since: its version moved on), moves the audit high-water mark
+   * to `auditSeq` (when given) and records when it shipped.
+   */
+  acknowledge(entries: readonly OutboxEntry[], auditSeq: number | undefined, shippedAt: number): void
   auditShippedSeq(): number
   /** Audit rows after `seq`, as stored (details is the canonical JSON as hashed). */
   auditAfter(seq: number, limit: number): AuditRow[]
-  setAuditShippedSeq(seq: number): void
   /** Attempts and audit entries waiting. */
   pending(): { attempts: number; audit: number }
+  /** Attempts and audit entries in the file: what attaching to a new target would ship. */
+  everything(): number
+  /**
+   * The replicator's last report, kept in the file so that `team status` (another process)
+   * sees what the console's replicator saw.
+   */
+  report(): ShipReport
+  /** Records an outage (since, last error) or its end (both null). */
+  setOutage(unreachableSince: number | null, lastError: string | null): void
+}
+
+export interface ShipReport {
+  lastShippedAt: number | null
+  unreachableSince: number | null
+  lastError: string | null
 }
 
 export function createOutbox(db: DatabaseSync): Outbox {
@@ -59,25 +77,46 @@ export function createOutbox(db: DatabaseSync): Outbox {
         setState.run('target', target)
         db.exec('DELETE FROM team_outbox; INSERT INTO team_outbox (attempt_id, version) SELECT id, 1 FROM attempts;')
         setState.run('audit_shipped_seq', '0')
+        db.exec(`DELETE FROM team_state WHERE key IN ('last_shipped_at', 'unreachable_since', 'last_error')`)
         return true
       })
     },
     detach() {
       immediateTransaction(db, () => {
-        db.exec(`DELETE FROM team_state WHERE key IN ('target', 'audit_shipped_seq'); DELETE FROM team_outbox;`)
+        db.exec(`DELETE FROM team_state WHERE key IN ('target', 'audit_shipped_seq', 'last_shipped_at', 'unreachable_since', 'last_error'); DELETE FROM team_outbox;`)
       })
     },
     take: (limit) => takeStatement.all(limit) as unknown as OutboxEntry[],
-    acknowledge(entries) {
-      if (entries.length === 0) return
+    acknowledge(entries, auditSeq, shippedAt) {
+      if (entries.length === 0 && auditSeq === undefined) return
       immediateTransaction(db, () => {
         for (const e of entries) ackStatement.run(e.attemptId, e.version)
+        if (auditSeq !== undefined) setState.run('audit_shipped_seq', String(auditSeq))
+        setState.run('last_shipped_at', String(shippedAt))
       })
     },
     auditShippedSeq,
     auditAfter: (seq, limit) => auditStatement.all(seq, limit) as unknown as AuditRow[],
-    setAuditShippedSeq(seq) {
-      setState.run('audit_shipped_seq', String(seq))
+    report() {
+      const number = (key: string) => {
+        const value = state(key)
+        return value === undefined ? null : Number(value)
+      }
+      return { lastShippedAt: number('last_shipped_at'), unreachableSince: number('unreachable_since'), lastError: state('last_error') ?? null }
+    },
+    setOutage(unreachableSince, lastError) {
+      immediateTransaction(db, () => {
+        if (unreachableSince === null || lastError === null) {
+          db.exec(`DELETE FROM team_state WHERE key IN ('unreachable_since', 'last_error')`)
+          return
+        }
+        setState.run('unreachable_since', String(unreachableSince))
+        setState.run('last_error', lastError)
+      })
+    },
+    everything() {
+      const row = db.prepare('SELECT (SELECT count(*) FROM attempts) + (SELECT count(*) FROM audit) AS n').get() as { n: number }
+      return Number(row.n)
     },
     pending() {
       const attempts = Number((countOutbox.get() as { n: number }).n)

@@ -36,7 +36,7 @@ export interface ReplicatorDeps {
   now?: () => number
   /** Pause between rounds while reachable (default 500 ms). */
   intervalMs?: number
-  /** Rows per batch (default 500). */
+  /** Rows per batch (default 1000: one PostgreSQL commit per batch bounds the catch-up rate). */
   batchSize?: number
   /** Back-off after a failure: first and longest wait (default 1 s, 30 s). */
   retryMs?: { first: number; max: number }
@@ -122,16 +122,23 @@ export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRec
   }
 }
 
+/** Local rows read between two yields to the event loop. */
+const READ_CHUNK = 100
+
+/** At most one consoles.last_seen update per this many ms. */
+const HEARTBEAT_MS = 1000
+
 export function createReplicator(deps: ReplicatorDeps): Replicator {
   const now = deps.now ?? Date.now
   const intervalMs = deps.intervalMs ?? 500
-  const batchSize = deps.batchSize ?? 500
+  const batchSize = deps.batchSize ?? 1000
   const retry = deps.retryMs ?? { first: 1000, max: 30_000 }
   const consoleId = deps.outbox.consoleId()
   const lockKey = `otp-console-team:${consoleId}`
 
+  deps.outbox.attach(deps.target)
   let prepared = false
-  let lastShippedAt: number | null = null
+  let lastShippedAt: number | null = deps.outbox.report().lastShippedAt
   let unreachableSince: number | null = null
   let lastError: string | null = null
   let failures = 0
@@ -139,8 +146,13 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   let running: Promise<void> | undefined
   let stopped = false
   let started = false
+  let lastHeartbeat = 0
 
-  deps.outbox.attach(deps.target)
+  /** Keeps an outage (or its end) in the data folder when it changed, for `team status` in another process. */
+  function saveOutage(): void {
+    const saved = deps.outbox.report()
+    if (saved.unreachableSince !== unreachableSince || saved.lastError !== lastError) deps.outbox.setOutage(unreachableSince, lastError)
+  }
 
   function pendingCount(): number {
     const { attempts, audit } = deps.outbox.pending()
@@ -150,13 +162,24 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   /** Ships one batch of attempts and one of audit entries; answers how many rows went. */
   async function shipBatch(): Promise<number> {
     const client = await deps.pool.connect()
+    // A connection that dies between two queries emits 'error' on the client (the pool only
+    // listens while it is idle): without a listener that would crash the process.
+    const ignore = () => {}
+    client.on('error', ignore)
+    const release = (destroy: boolean) => {
+      client.off('error', ignore)
+      client.release(destroy)
+    }
     try {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey])
       // Read after the lock: whatever another shipper of this folder sent is acknowledged by now.
       const entries: OutboxEntry[] = deps.outbox.take(batchSize)
       const rows = []
-      for (const entry of entries) {
+      for (const [i, entry] of entries.entries()) {
+        // SQLite reads are synchronous: yield now and then so that a long catch-up never
+        // holds the event loop (IPC, an enrollment's answer) for more than a few ms.
+        if (i > 0 && i % READ_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve))
         const record = deps.readAttempt(entry.attemptId)
         if (record) rows.push(teamAttemptRow(consoleId, deps.machine, record)) // purged ones: just acknowledged
       }
@@ -165,16 +188,17 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       if (rows.length > 0) await client.query(UPSERT_ATTEMPTS, [JSON.stringify(rows)])
       if (audit.length > 0) await client.query(INSERT_AUDIT, [JSON.stringify(audit), consoleId])
       await client.query('COMMIT')
-      deps.outbox.acknowledge(entries)
-      const last = audit.at(-1)
-      if (last) deps.outbox.setAuditShippedSeq(last.seq)
-      if (entries.length + audit.length > 0) lastShippedAt = now()
+      if (entries.length + audit.length > 0) {
+        lastShippedAt = now()
+        deps.outbox.acknowledge(entries, audit.at(-1)?.seq, lastShippedAt)
+      }
+      release(false)
       return entries.length + audit.length
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
+      // The connection may be stalled or half dead: destroy it (PostgreSQL rolls the
+      // transaction back when it goes) rather than wait on a ROLLBACK or reuse it.
+      release(true)
       throw error
-    } finally {
-      client.release()
     }
   }
 
@@ -189,6 +213,13 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
         // Let enrollments and IPC run between batches of a long catch-up.
         await new Promise((resolve) => setImmediate(resolve))
       }
+      // Heartbeat: consoles.last_seen = "every attempt of this console is in the team
+      // database as of then" (the duplicate warning shows it as the team data's freshness).
+      if (now() - lastHeartbeat >= HEARTBEAT_MS && pendingCount() === 0) {
+        const at = now()
+        await deps.pool.query('UPDATE consoles SET last_seen = now() WHERE console_id = $1', [consoleId])
+        lastHeartbeat = at
+      }
       failures = 0
       unreachableSince = null
       lastError = null
@@ -197,6 +228,11 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       unreachableSince ??= now()
       lastError = describeTeamError(error)
       deps.onError?.(lastError)
+    }
+    try {
+      saveOutage()
+    } catch {
+      // the local file is busy (another process writing): the report is refreshed next round
     }
   }
 

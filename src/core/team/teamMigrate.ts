@@ -26,6 +26,9 @@ export async function teamSchemaVersion(client: Pool | PoolClient): Promise<numb
 /** Answers the version in force after migrating (TEAM_SCHEMA_VERSION). */
 export async function migrateTeamSchema(pool: Pool): Promise<number> {
   const client = await pool.connect()
+  const ignore = () => {} // a connection dying between queries must not crash the process
+  client.on('error', ignore)
+  let broken = false
   try {
     const found = await teamSchemaVersion(client)
     if (found > TEAM_SCHEMA_VERSION) throw new TeamSchemaError(`The team database has schema version ${found}, newer than this console understands (${TEAM_SCHEMA_VERSION}). Update the console.`)
@@ -42,7 +45,7 @@ export async function migrateTeamSchema(pool: Pool): Promise<number> {
       }
       await client.query('COMMIT')
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
+      broken = true // destroyed on release: PostgreSQL rolls back; a stalled link is not waited on
       const code = (error as { code?: unknown }).code
       if (code === '42501') {
         throw new TeamSchemaError(
@@ -53,6 +56,7 @@ export async function migrateTeamSchema(pool: Pool): Promise<number> {
     }
     return TEAM_SCHEMA_VERSION
   } finally {
-    client.release()
+    client.off('error', ignore)
+    client.release(broken)
   }
 }

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { Pool } from 'pg'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
-import type { TeamSettings, TeamStatus } from '../../shared/domain/team.ts'
+import type { TeamConnectionTest, TeamSettings, TeamStatus } from '../../shared/domain/team.ts'
 import type { AuditTrail } from '../audit/types.ts'
 import type { SecretStore } from '../credentials/keychainTypes.ts'
 import type { Logger } from '../log/logger.ts'
@@ -51,11 +51,21 @@ export interface TeamService {
   /** Starts replicating when a team database is configured (never throws: errors go to the status). */
   start(): Promise<void>
   status(): TeamStatus
+  /**
+   * status(), also right for a data folder this process does not replicate (the CLI): when the
+   * team database in force is not the one the outbox is kept for, everything would be shipped.
+   */
+  folderStatus(): Promise<TeamStatus>
   /** Ships everything waiting now (starts the replicator's pool if needed, without its timer). */
   syncNow(): Promise<TeamStatus>
   /** Saves the team settings and password (audited), then restarts replication if it was running. */
   configure(input: TeamConfigureInput): Promise<void>
   stop(): Promise<void>
+  /**
+   * "Test connection" for settings not saved yet: `password` as typed, or (undefined) the one
+   * stored for that target, or PGPASSWORD. Changes nothing.
+   */
+  test(settings: TeamSettings, password?: string): Promise<TeamConnectionTest>
 }
 
 export function createTeamService(deps: TeamServiceDeps): TeamService {
@@ -127,15 +137,48 @@ export function createTeamService(deps: TeamServiceDeps): TeamService {
 
   function status(): TeamStatus {
     if (replicator) return replicator.status()
+    const { attempts, audit } = outbox.pending()
+    const pending = attempts + audit
     if (configError) {
-      const { attempts, audit } = outbox.pending()
-      return { state: 'unreachable', pending: attempts + audit, lastShippedAt: null, unreachableSince: configError.since, lastError: configError.message, consoleId: outbox.consoleId(), target: '' }
+      return { state: 'unreachable', pending, lastShippedAt: null, unreachableSince: configError.since, lastError: configError.message, consoleId: outbox.consoleId(), target: '' }
     }
-    return { state: 'off' }
+    const target = outbox.target()
+    if (target === undefined) return { state: 'off' }
+    // Not replicating in this process (the CLI): what the last replicator on this folder reported.
+    const report = outbox.report()
+    const state = report.unreachableSince !== null ? 'unreachable' : pending === 0 ? 'up-to-date' : 'waiting'
+    return { state, pending, ...report, consoleId: outbox.consoleId(), target }
+  }
+
+  async function folderStatus(): Promise<TeamStatus> {
+    if (replicator) return replicator.status()
+    let conn: TeamConnection | null
+    try {
+      conn = await connection()
+    } catch (error) {
+      const { attempts, audit } = outbox.pending()
+      return { state: 'unreachable', pending: attempts + audit, lastShippedAt: null, unreachableSince: now(), lastError: error instanceof Error ? error.message : String(error), consoleId: outbox.consoleId(), target: '' }
+    }
+    if (!conn) return { state: 'off' }
+    if (outbox.target() === conn.target) return status()
+    const pending = outbox.everything()
+    return { state: pending === 0 ? 'up-to-date' : 'waiting', pending, lastShippedAt: null, unreachableSince: null, lastError: null, consoleId: outbox.consoleId(), target: conn.target }
+  }
+
+  async function test(settings: TeamSettings, password?: string): Promise<TeamConnectionTest> {
+    const { teamSettingsSchema } = await import('../../shared/domain/team.ts')
+    const checked = teamSettingsSchema.safeParse(settings)
+    if (!checked.success) return { ok: false, message: checked.error.issues.map((i) => i.message).join('; ') }
+    const target = teamTarget(checked.data)
+    const secret = password ?? (await passwords.get(target).catch(() => undefined)) ?? (deps.env.PGPASSWORD || undefined)
+    const { testTeamConnection } = await import('./teamTest.ts')
+    return testTeamConnection({ settings: checked.data, source: 'settings', target, password: secret, passwordSource: password === undefined ? 'keychain' : 'none' })
   }
 
   return {
     consoleId: () => outbox.consoleId(),
+    folderStatus,
+    test,
     connection,
     openPool,
     start,

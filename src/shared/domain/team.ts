@@ -61,3 +61,19 @@ export type TeamStatus =
       consoleId: string
       target: string
     }
+
+/** What "Test connection" found (no password, no URL with credentials in it). */
+export type TeamConnectionTest =
+  | {
+      ok: true
+      /** e.g. "PostgreSQL 15.8" */
+      serverVersion: string
+      /** Schema version found in the database (0: none yet) and the one this console needs. */
+      schemaVersion: number
+      schemaNeeded: number
+      /** Whether the role may create the tables (otherwise a DBA runs docs/team-schema.sql). */
+      mayMigrate: boolean
+      /** TLS in use on the connection. */
+      tls: boolean
+    }
+  | { ok: false; message: string }

@@ -1,0 +1,218 @@
+import { fork, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { createAppCore } from '../src/core/app/appCore.ts'
+import { createMemorySecretStore } from '../src/core/audit/memorySecretStore.ts'
+import { createHistoryStore } from '../src/core/history/historyStore.ts'
+import { silentLogger } from '../src/core/log/logger.ts'
+import { startTrainingServer } from '../src/core/simulator/trainingServer.ts'
+import { openDatabase } from '../src/core/storage/openDatabase.ts'
+import { createOutbox } from '../src/core/team/outbox.ts'
+import { parseTeamUrl, TEAM_DB_ENV, teamTarget } from '../src/core/team/teamConfig.ts'
+import { startPgCluster, TEST_ROLE } from '../src/core/team/testing/pgCluster.ts'
+import { startStallingProxy } from '../src/core/team/testing/stallingProxy.ts'
+import { generateAttempts } from './attemptGenerator.ts'
+import { percentile } from './stats.ts'
+
+// `npm run bench -- team` (issue 14). On a throwaway PostgreSQL cluster of its own (fsync on):
+//  - 10 consoles (processes: bench/teamConsole.ts) enroll at once against a loopback training
+//    server while each replicates through a TCP proxy to the team database;
+//  - replication lag: from an attempt's local completion to its final row in the team database
+//    (shipped_at), p50/p95 (target p95 <= 2 s);
+//  - enrollment latency with the team database up, stalled (the proxy forwards nothing) and
+//    stopped (server shut down), and the ratios to "up" (target within 10 %);
+//  - catch-up: a backlog of CATCH_UP rows written while no team database answered, shipped by
+//    `team sync` (target >= 5,000 rows/s).
+// Then teamread's 1M-row team history queries (bench/teamHistory.ts) when that file exists.
+
+type Print = (name: string, value: number, unit: string) => void
+
+const CONSOLES = Number(process.env.BENCH_TEAM_CONSOLES ?? 10)
+const PER_PHASE = Number(process.env.BENCH_TEAM_ENROLLMENTS ?? 30)
+const GAP_MS = 100
+const CATCH_UP = Number(process.env.BENCH_TEAM_CATCHUP ?? 20_000)
+const CONSOLE_SCRIPT = fileURLToPath(new URL('./teamConsole.ts', import.meta.url))
+
+interface PhaseResult {
+  phase: string
+  latencies: number[]
+  finished: { id: number; finishedAt: number }[]
+  consoleId: string
+}
+
+function waitMessage<T>(child: ChildProcess, accept: (m: unknown) => m is T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: unknown) => {
+      if (!accept(m)) return
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+      resolve(m)
+    }
+    const onExit = (code: number | null) => reject(new Error(`A bench console exited (${code}) before answering.`))
+    child.on('message', onMessage)
+    child.once('exit', onExit)
+  })
+}
+
+const isPhase = (phase: string) => (m: unknown): m is PhaseResult => typeof m === 'object' && m !== null && (m as PhaseResult).phase === phase
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`bench team: timed out waiting for ${what}`)
+}
+
+export async function run(print: Print): Promise<void> {
+  const cluster = await startPgCluster({ durable: true })
+  const training = await startTrainingServer()
+  const folders: string[] = []
+  const children: ChildProcess[] = []
+  try {
+    const database = await cluster.createDatabase('bench')
+    const pool = new pg.Pool({ connectionString: cluster.url(database), max: 2 })
+    pool.on('error', () => {})
+    const proxy = await startStallingProxy(cluster.port)
+    const teamUrl = `postgres://${TEST_ROLE}@127.0.0.1:${proxy.port}/${database}`
+
+    for (let i = 0; i < CONSOLES; i++) {
+      const dir = mkdtempSync(join(tmpdir(), 'otp-bench-team-'))
+      folders.push(dir)
+      const child = fork(CONSOLE_SCRIPT, [dir, training.url, `desk${String(i + 1).padStart(2, '0')}`, teamUrl], {
+        execArgv: ['--disable-warning=ExperimentalWarning'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      })
+      children.push(child)
+    }
+    await Promise.all(children.map((c) => waitMessage(c, (m): m is { ready: true } => typeof m === 'object' && m !== null && 'ready' in m)))
+
+    async function phase(name: string, count = PER_PHASE): Promise<PhaseResult[]> {
+      const results = children.map((c) => waitMessage(c, isPhase(name)))
+      for (const c of children) c.send({ phase: name, count, gapMs: GAP_MS })
+      return Promise.all(results)
+    }
+
+    // Warm-up (not measured): first token, JIT, the replicator's first connection and schema.
+    const warm = await phase('warm-up', 3)
+    const warmRows = warm.reduce((n, r) => n + r.finished.length, 0)
+    await until(async () => {
+      const rows = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM attempts WHERE finished_at IS NOT NULL`).catch(() => ({ rows: [{ n: 0 }] }))
+      return (rows.rows[0]?.n ?? 0) >= warmRows
+    }, 'the warm-up to be shipped')
+
+    // Up: lag and latency.
+    const up = await phase('up')
+    const expected = warmRows + up.reduce((n, r) => n + r.finished.length, 0)
+    await until(async () => {
+      const rows = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM attempts WHERE finished_at IS NOT NULL`)
+      return (rows.rows[0]?.n ?? 0) >= expected
+    }, 'the up phase to be shipped')
+    const lags: number[] = []
+    for (const result of up) {
+      const shipped = await pool.query<{ local_id: number; shipped: number }>(
+        `SELECT local_id::float8 AS local_id, (extract(epoch FROM shipped_at) * 1000)::float8 AS shipped FROM attempts WHERE console_id = $1`,
+        [result.consoleId],
+      )
+      const byId = new Map(shipped.rows.map((r) => [r.local_id, r.shipped]))
+      for (const f of result.finished) lags.push(Math.max(0, (byId.get(f.id) ?? Number.NaN) - f.finishedAt))
+    }
+    print('team.lag.p50', percentile(lags, 50) / 1000, 's')
+    print('team.lag.p95', percentile(lags, 95) / 1000, 's')
+
+    // Stalled: the proxy forwards nothing, connections hang until the replicator's timeouts.
+    proxy.stall()
+    const stalled = await phase('stalled')
+    proxy.resume()
+    // Stopped: the server is shut down.
+    cluster.stop()
+    const stopped = await phase('stopped')
+    cluster.start()
+
+    const p50 = (results: PhaseResult[]) => percentile(results.flatMap((r) => r.latencies), 50)
+    const p95 = (results: PhaseResult[]) => percentile(results.flatMap((r) => r.latencies), 95)
+    print('team.enroll.up.p50', p50(up), 'ms')
+    print('team.enroll.stalled.p50', p50(stalled), 'ms')
+    print('team.enroll.stopped.p50', p50(stopped), 'ms')
+    print('team.enroll.up.p95', p95(up), 'ms')
+    print('team.enroll.stalled.p95', p95(stalled), 'ms')
+    print('team.enroll.stopped.p95', p95(stopped), 'ms')
+    print('team.enroll.stalled-vs-up.p50', p50(stalled) / p50(up), 'ratio')
+    print('team.enroll.stopped-vs-up.p50', p50(stopped) / p50(up), 'ratio')
+
+    // Everything the consoles wrote reaches the team database after the outage.
+    const total = warmRows + CONSOLES * PER_PHASE * 3
+    await until(async () => {
+      const rows = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM attempts WHERE finished_at IS NOT NULL`)
+      return (rows.rows[0]?.n ?? 0) >= total
+    }, 'the consoles to catch up after the outage')
+    await Promise.all(children.map((c) => {
+      const stoppedMessage = waitMessage(c, (m): m is { stopped: true } => typeof m === 'object' && m !== null && 'stopped' in m)
+      c.send({ stop: true })
+      return stoppedMessage
+    }))
+
+    print('team.catchup.rate', await catchUp(cluster.url(database), folders), 'rows/s')
+    await proxy.close()
+    await pool.end()
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+    await training.close()
+    cluster.destroy()
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+  }
+
+  const teamHistory = new URL('./teamHistory.ts', import.meta.url)
+  if (existsSync(teamHistory)) {
+    const module = (await import(teamHistory.href)) as { measureTeamHistory(print: Print): Promise<void> }
+    await module.measureTeamHistory(print)
+  }
+}
+
+/** Rows per second `team sync` ships from a backlog of CATCH_UP attempts written while the team database was away. */
+async function catchUp(teamUrl: string, folders: string[]): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'otp-bench-team-catchup-'))
+  folders.push(dir)
+  // The backlog: written with the outbox kept for this team database (as while it was unreachable).
+  const db = openDatabase(join(dir, 'history.sqlite'))
+  createOutbox(db).attach(teamTarget(parseTeamUrl(teamUrl)))
+  const store = createHistoryStore(db)
+  db.exec('BEGIN IMMEDIATE')
+  for (const g of generateAttempts(CATCH_UP, Date.now(), { seed: 5, days: 30 })) {
+    const id = store.begin(g.attempt)
+    store.markSending(id, g.sentHeaders)
+    if (g.completion) store.complete(id, g.completion)
+  }
+  db.exec('COMMIT')
+  store.close()
+  db.close()
+
+  const core = createAppCore({
+    dataDir: dir,
+    fetch: async () => new Response(null, { status: 500 }),
+    secretStore: createMemorySecretStore(),
+    logger: silentLogger,
+    operator: 'bench',
+    machine: 'catchup',
+    appVersion: 'bench',
+    channel: 'cli',
+    trainingUrl: () => undefined,
+    env: { [TEAM_DB_ENV]: teamUrl },
+  })
+  try {
+    const pending = core.team.status()
+    const rows = pending.state === 'off' ? 0 : pending.pending
+    const started = performance.now()
+    const status = await core.team.syncNow()
+    const seconds = (performance.now() - started) / 1000
+    if (status.state !== 'up-to-date') throw new Error(`bench team: catch-up ended ${status.state}: ${status.state === 'off' ? '' : status.lastError}`)
+    return rows / seconds
+  } finally {
+    await core.team.stop()
+    core.close()
+  }
+}
