@@ -5,7 +5,6 @@ import type { TeamSettingsView } from '../../shared/domain/teamViews.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 import { caFileProblem } from './teamCaFile.ts'
-import { testTeamConnection } from './teamConnectionTest.ts'
 import { teamPoolRead } from './teamReads.ts'
 
 type TeamMethods =
@@ -92,9 +91,8 @@ export function teamHandlers(ctx: MainContext): Pick<HandlerMap, TeamMethods> {
     testTeamConnection: async ({ settings, password }) => {
       const checked = checkSettings(settings)
       if (!checked.ok) return checked
-      // Without a typed password: PGPASSWORD, else the one stored for exactly this connection.
-      const stored = password ?? process.env.PGPASSWORD ?? (await passwords.get(teamTarget(checked.value)).catch(() => undefined))
-      const result = await testTeamConnection(checked.value, stored || undefined)
+      // Without a typed password: the one stored for exactly this connection (or PGPASSWORD).
+      const result = await core.team.test(checked.value, password)
       ctx.logger.info('team.test-connection', { target: teamTarget(checked.value), ok: result.ok })
       return ok(result)
     },

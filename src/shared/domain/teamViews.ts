@@ -2,8 +2,8 @@ import type { TeamConfigSource, TeamSettings } from './team.ts'
 import type { EnrollPrecheck, TeamPrecheck } from './historyViews.ts'
 
 // What the console's window sees of the team workspace (issue 14), beside the team domain
-// types (team.ts): the team settings without the password, the answer of "Test connection",
-// the history scope and the team side of the duplicate warning. The window never sees the
+// types (team.ts): the team settings without the password, the history scope and the team side
+// of the duplicate warning. The window never sees the
 // password or the CA file's contents.
 
 /** Which history a query reads: this computer's SQLite file, or every console's in PostgreSQL. */
@@ -18,13 +18,6 @@ export interface TeamSettingsView {
   /** Whether the keychain holds a password for this connection (its value never leaves main). */
   passwordStored: boolean
   keychainAvailable: boolean
-}
-
-/** The answer to "Test connection": plain words, and what to do next when it failed. */
-export interface TeamConnectionTest {
-  ok: boolean
-  summary: string
-  detail: string | null
 }
 
 /**

@@ -12,9 +12,9 @@ import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../domain/secretRule.ts'
 import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
 import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, type RetentionState } from '../domain/retention.ts'
 import type { Result } from '../domain/result.ts'
-import { teamSettingsSchema, type TeamStatus } from '../domain/team.ts'
+import { teamSettingsSchema, type TeamConnectionTest, type TeamStatus } from '../domain/team.ts'
 import type { TeamAuditVerification, TeamConsoleAudit } from '../domain/teamAudit.ts'
-import { HISTORY_SCOPES, type EnrollPrecheckWithTeam, type TeamConnectionTest, type TeamSettingsView } from '../domain/teamViews.ts'
+import { HISTORY_SCOPES, type EnrollPrecheckWithTeam, type TeamSettingsView } from '../domain/teamViews.ts'
 
 // The one IPC contract: channel names, request schemas (checked in main on every call) and
 // response types. Main, preload and renderer all import it; nothing else defines a channel.

@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { AppError, Result } from '../../../shared/domain/result.ts'
-import type { TeamSettings, TeamStatus } from '../../../shared/domain/team.ts'
-import type { TeamConnectionTest, TeamSettingsView } from '../../../shared/domain/teamViews.ts'
+import type { TeamConnectionTest, TeamSettings, TeamStatus } from '../../../shared/domain/team.ts'
+import type { TeamSettingsView } from '../../../shared/domain/teamViews.ts'
 import { otp } from '../api/bridge.ts'
 
 /** How often the top bar asks main for the replicator's status while a team database is set. */
@@ -18,6 +18,8 @@ export const useTeamStore = defineStore('team', () => {
   const loadError = shallowRef<AppError | null>(null)
   const status = shallowRef<TeamStatus | null>(null)
   const test = shallowRef<TeamConnectionTest | null>(null)
+  /** The settings the last test tried (its words name them). */
+  const tested = shallowRef<TeamSettings | null>(null)
   const testing = ref(false)
   let timer: ReturnType<typeof setInterval> | undefined
 
@@ -82,11 +84,12 @@ export const useTeamStore = defineStore('team', () => {
   async function testConnection(connection: TeamSettings, password?: string): Promise<Result<TeamConnectionTest>> {
     testing.value = true
     test.value = null
+    tested.value = connection
     const r = await otp().testTeamConnection(password ? { settings: connection, password } : { settings: connection })
     testing.value = false
-    test.value = r.ok ? r.value : { ok: false, summary: 'The test could not run.', detail: r.error.message }
+    test.value = r.ok ? r.value : { ok: false, message: r.error.message }
     return r
   }
 
-  return { settings, loadError, status, test, testing, configured, load, loadStatus, watchStatus, stopWatching, save, clear, setPassword, deletePassword, testConnection }
+  return { settings, loadError, status, test, tested, testing, configured, load, loadStatus, watchStatus, stopWatching, save, clear, setPassword, deletePassword, testConnection }
 })
