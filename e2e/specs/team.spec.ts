@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { createOsSecretStore } from '../../src/core/credentials/secretStore.ts'
@@ -126,6 +126,14 @@ test('an enrollment made at one desk appears in the other desk’s team history 
   await expect(detail).toContainText(paymentId)
   await expect(detail.getByTestId('detail-retry')).toHaveCount(0) // another desk's attempt is not retried from here
   await checkAxe(other, 'history in the team scope with details').then((v) => expect(v).toEqual([]))
+
+  // Export in the team scope: the team's selection, from this desk.
+  const file = join(desk2.dataDir, 'team.csv')
+  await desk2.answerSaveDialog(file)
+  await other.getByTestId('export-button').click()
+  await other.getByRole('button', { name: 'CSV' }).click()
+  await expect(other.getByTestId('toast').filter({ hasText: 'Exported 1 attempt' })).toBeVisible()
+  expect(readFileSync(file, 'utf8')).toContain(paymentId)
 
   // This computer's own history does not have it.
   await other.getByTestId('history-scope').getByText('This computer', { exact: true }).click()
