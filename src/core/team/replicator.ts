@@ -125,6 +125,9 @@ export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRec
 /** Local rows read between two yields to the event loop. */
 const READ_CHUNK = 100
 
+/** How long stop() waits for a batch in flight before it lets go. */
+const STOP_WAIT_MS = 2000
+
 /** At most one consoles.last_seen update per this many ms. */
 const HEARTBEAT_MS = 1000
 
@@ -274,8 +277,14 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       stopped = true
       if (timer !== undefined) clearTimeout(timer)
       timer = undefined
-      if (running) await running
-      await deps.pool.end()
+      // A batch hung on a stalled connection ends at its timeouts; closing does not wait for that.
+      let giveUp: ReturnType<typeof setTimeout> | undefined
+      const bounded = new Promise<void>((resolve) => {
+        giveUp = setTimeout(resolve, STOP_WAIT_MS)
+        giveUp.unref()
+      })
+      await Promise.race([(running ?? Promise.resolve()).then(() => deps.pool.end()), bounded])
+      clearTimeout(giveUp)
     },
   }
 }

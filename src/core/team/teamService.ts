@@ -126,7 +126,14 @@ export function createTeamService(deps: TeamServiceDeps): TeamService {
     await current?.stop()
   }
 
+  /** Starts replicating; a no-op while it already runs (startMain and the Settings session may both ask). */
   async function start(): Promise<void> {
+    if (timerRunning && replicator) return
+    await restart()
+  }
+
+  /** Stops whatever runs and starts again with the configuration in force. */
+  async function restart(): Promise<void> {
     await stop()
     replicator = await makeReplicator()
     if (replicator) {
@@ -208,11 +215,8 @@ export function createTeamService(deps: TeamServiceDeps): TeamService {
         details: { before: before ?? null, after: input.settings, password: passwordChange },
       })
       deps.logger.info('team.configure', { before: beforeTarget, after: afterTarget, password: passwordChange })
-      if (timerRunning || replicator) {
-        const wasTimer = timerRunning
-        await stop()
-        if (wasTimer) await start()
-      }
+      if (timerRunning) await restart()
+      else await stop() // a pool `team sync` opened for the old target
     },
   }
 }
