@@ -6,8 +6,8 @@ import { enroll, openHistory, plainPaymentId } from '../support/ui.ts'
 // axe-core on every view and the states an operator reaches: dialogs, popovers, the attempt
 // details, dark mode (prefers-color-scheme) and the small 1024×700 window. Zero violations.
 
-// Many steps each (and axe is not quick on a loaded machine).
-test.describe.configure({ timeout: 300_000 })
+// Many steps each (and axe is not quick on a loaded machine: the tour took over 5 min at load 23 on 2 cores).
+test.describe.configure({ timeout: 600_000 })
 
 async function noViolations(page: Page, state: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
