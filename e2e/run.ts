@@ -3,7 +3,8 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from '
 import { join } from 'node:path'
 import { electronBinary } from './drivers/electronDriver.ts'
 import type { DriverName } from './drivers/types.ts'
-import { CHROMIUM_PATH, E2E_CREDENTIALS, E2E_DATA_ROOT, ISSUED_TOKENS_FILE, RECEIVED_SIGNATURES_FILE, ROOT } from './support/constants.ts'
+import { startPgCluster } from '../src/core/team/testing/pgCluster.ts'
+import { CHROMIUM_PATH, E2E_CREDENTIALS, E2E_DATA_ROOT, E2E_PG_URL_ENV, E2E_TEAM_PASSWORD, ISSUED_TOKENS_FILE, RECEIVED_SIGNATURES_FILE, ROOT } from './support/constants.ts'
 import { basicForms, escapedForms, scanForSecrets } from './support/secretScan.ts'
 import { readAxeTotals } from './support/axe.ts'
 
@@ -56,11 +57,18 @@ if (drivers.length === 0 || (process.env.CI && !drivers.includes('browser'))) {
   process.exit(1)
 }
 
+// One PostgreSQL cluster for the run (the team specs make their own databases on it).
+const pg = await startPgCluster()
+process.env[E2E_PG_URL_ENV] = pg.url()
+
 let passed = 0
 let failed = 0
 const summary: string[] = []
 for (const driver of drivers) {
-  const stats = await runPlaywright(driver)
+  const stats = await runPlaywright(driver).catch((error: unknown) => {
+    pg.destroy()
+    throw error
+  })
   passed += stats.expected + stats.flaky
   failed += stats.unexpected
   summary.push(`E2E driver ${driver}: ${stats.expected} scenarios passed, ${stats.unexpected} failed, ${stats.skipped} skipped`)
@@ -75,6 +83,8 @@ for (const driver of drivers) {
   else passed += 1
 }
 
+pg.destroy()
+
 // Secret scan over data folders, history databases, logs and captured output: the test secret,
 // the Basic credentials (base64 of id:secret), every bearer token issued and every Signature
 // sent, each also in its escaped forms (JSON \u, URL-encoded).
@@ -83,6 +93,7 @@ const tokens = lines(ISSUED_TOKENS_FILE)
 const signatures = [...new Set(lines(RECEIVED_SIGNATURES_FILE))]
 const needles = [
   ...escapedForms({ label: 'client secret', value: E2E_CREDENTIALS.clientSecret }),
+  ...escapedForms({ label: 'team database password', value: E2E_TEAM_PASSWORD }),
   ...basicForms('basic credentials', E2E_CREDENTIALS.clientId, E2E_CREDENTIALS.clientSecret).flatMap(escapedForms),
   ...tokens.flatMap((value, i) => escapedForms({ label: `bearer token #${i + 1}`, value })),
   ...signatures.flatMap((value, i) => escapedForms({ label: `signature #${i + 1}`, value })),
@@ -91,7 +102,7 @@ const scan = scanForSecrets(E2E_DATA_ROOT, needles, E2E_CREDENTIALS.clientId)
 const scanFiles = scan.filesScanned
 const scanOk = scan.hits.length === 0 && tokens.length > 0 && signatures.length > 0 && scan.controlFiles.some((f) => f.includes('history.sqlite'))
 summary.push(
-  `Secret scan: ${scanFiles} files (${Math.round(scan.bytesScanned / 1024)} KiB) checked for the test secret, its Basic credentials, ${tokens.length} issued tokens and ${signatures.length} signatures (${needles.length} forms): ${scan.hits.length} hits` +
+  `Secret scan: ${scanFiles} files (${Math.round(scan.bytesScanned / 1024)} KiB) checked for the test secret, its Basic credentials, the team database password, ${tokens.length} issued tokens and ${signatures.length} signatures (${needles.length} forms): ${scan.hits.length} hits` +
     (scanOk ? '' : scan.hits.length ? ` — ${scan.hits.map((h) => `${h.label} in ${h.file}`).join(', ')}` : ' — scan not meaningful: no tokens issued, no signature received, or the client id (positive control) was not found in any history database'),
 )
 if (scanOk) passed += 1

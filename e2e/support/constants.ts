@@ -20,3 +20,8 @@ export const DOC_SCREENSHOT_TAG = '@doc-screenshot'
 /** The README's pictures, each taken by one scenario tagged DOC_SCREENSHOT_TAG (`npm run screenshots`). */
 export const DOC_PICTURES = ['enroll', 'history', 'history-dark', 'audit'] as const
 export type DocPicture = (typeof DOC_PICTURES)[number]
+
+/** The team database password typed in Settings (issue 14): the secret scan looks for it too. */
+export const E2E_TEAM_PASSWORD = 'e2e-TEAM-pg-password-must-never-leak-5c8e21'
+/** postgres:// URL of the PostgreSQL cluster e2e/run.ts starts for the run (specs make their own databases on it). */
+export const E2E_PG_URL_ENV = 'OTP_E2E_PG_URL'

@@ -10,6 +10,7 @@ import type { AppInfo } from '../shared/domain/appInfo.ts'
 import type { HostPlatform, MainContext } from './ipc/context.ts'
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts'
 import { createHandlers } from './ipc/handlers.ts'
+import { createTeamSession } from './ipc/teamSession.ts'
 
 export interface StartMainOptions {
   dataDir: string
@@ -77,9 +78,12 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
   await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   // Retention: attempts older than the setting are purged now and daily (audited).
   const stopRetention = core.retention.schedule()
-  // Team workspace: replicates to the team database when one is configured (never blocks an enrollment).
-  await core.team.start()
-  const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url }
+  // Team database (issue 14): the replicator starts when one is configured. Starting reads the
+  // settings and the keychain only (the pool connects on first use, in the background): start-up
+  // never waits on the team server.
+  const team = createTeamSession(core, logger, options.secretStore)
+  await team.restart()
+  const context: MainContext = { core, appInfo, host: options.host, logger, emit: options.emit, logDir, trainingUrl: () => training.url, team }
   logger.info('main.started', { version: appInfo.version, training: training.url })
   return {
     dispatch: createDispatch(createHandlers(context), options.isTrustedSender, logger),
@@ -88,8 +92,8 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
     async close() {
       stopRetention()
       logger.info('main.stopping')
+      await team.close()
       await training.close()
-      await core.team.stop()
       await core.audit.flush()
       core.close()
       await logger.close()

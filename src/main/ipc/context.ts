@@ -3,11 +3,14 @@ import type { Logger } from '../../core/log/logger.ts'
 import type { IpcMethod, IpcParsedRequest, IpcResponses } from '../../shared/ipc/contract.ts'
 import type { AppInfo } from '../../shared/domain/appInfo.ts'
 import type { Result } from '../../shared/domain/result.ts'
+import type { TeamSession } from './teamSession.ts'
 
 /** What the OS offers the handlers; Electron's dialog/shell in the app, stubs at that boundary in E2E. */
 export interface HostPlatform {
   /** Native save dialog; undefined when the operator cancels. */
   chooseSavePath(options: { defaultName: string; filterName: string; extensions: string[] }): Promise<string | undefined>
+  /** Native open dialog for one file; undefined when the operator cancels. The path stays in main. */
+  chooseOpenPath(options: { title: string; filterName: string; extensions: string[] }): Promise<string | undefined>
   showInFolder(path: string): void
   openFolder(path: string): Promise<void>
   /**
@@ -27,6 +30,8 @@ export interface MainContext {
   /** Where the diagnostic log files are, for support bundles. */
   logDir: string
   trainingUrl(): string | undefined
+  /** The team database's replicator and read pool (issue 14). */
+  team: TeamSession
 }
 
 export type Handler<M extends IpcMethod> = (request: IpcParsedRequest<M>) => Promise<Result<IpcResponses[M]>>

@@ -7,6 +7,7 @@ import type { SecretStore } from '../../core/credentials/secretStore.ts'
 import { silentLogger } from '../../core/log/logger.ts'
 import type { MainContext } from './context.ts'
 import { exportHandlers } from './exportHandlers.ts'
+import { createTeamSession } from './teamSession.ts'
 
 // The export handlers with a save dialog the test answers: the "one export at a time" guard
 // must hold from the moment export:start is called, not from when the dialog closes.
@@ -49,6 +50,7 @@ beforeEach(async () => {
     appInfo: { version: '0.0.0', operator: 'ada', machine: 'test', platform: 'test', logDir: join(dir, 'logs') },
     host: {
       chooseSavePath: () => new Promise((resolve) => dialogs.push({ answer: resolve })),
+      chooseOpenPath: async () => undefined,
       showInFolder: () => {},
       openFolder: async () => {},
       confirm: async () => false,
@@ -57,6 +59,7 @@ beforeEach(async () => {
     emit: () => {},
     logDir: join(dir, 'logs'),
     trainingUrl: () => undefined,
+    team: createTeamSession(core, silentLogger, memorySecretStore()),
   }
   handlers = exportHandlers(ctx)
 })

@@ -9,6 +9,7 @@ import { exportHandlers } from './exportHandlers.ts'
 import { historyHandlers } from './historyHandlers.ts'
 import { refuseEmptyExport } from './refuseEmptyExport.ts'
 import { retentionHandlers } from './retentionHandlers.ts'
+import { teamHandlers } from './teamHandlers.ts'
 
 /** Every contract method's handler, one file per domain. */
 export function createHandlers(ctx: MainContext): HandlerMap {
@@ -22,6 +23,7 @@ export function createHandlers(ctx: MainContext): HandlerMap {
     ...exportHandlers(ctx),
     ...auditHandlers(ctx),
     ...retentionHandlers(ctx),
+    ...teamHandlers(ctx),
   }
   return { ...handlers, exportHistory: refuseEmptyExport(ctx.core.history, handlers.exportHistory) }
 }

@@ -2,11 +2,13 @@ import { attemptDetail } from '../../core/enroll/attemptDetail.ts'
 import { InvalidCursorError } from '../../core/history/historySql.ts'
 import { fail, ok } from '../../shared/domain/result.ts'
 import type { HandlerMap, MainContext } from './context.ts'
+import { teamRead } from './teamReads.ts'
 
 export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistory' | 'countHistory' | 'getAttempt' | 'getStatusStrip' | 'getHistoryTrends'> {
   const { history } = ctx.core
   return {
-    queryHistory: async (request) => {
+    queryHistory: async ({ scope, ...request }) => {
+      if (scope === 'team') return teamRead(ctx, 'page', (team) => team.page(request))
       try {
         return ok(history.page(request))
       } catch (error) {
@@ -15,8 +17,13 @@ export function historyHandlers(ctx: MainContext): Pick<HandlerMap, 'queryHistor
         throw error
       }
     },
-    countHistory: async ({ filter }) => ok({ total: history.count(filter) }),
-    getAttempt: async ({ id }) => {
+    countHistory: async ({ filter, scope }) => (scope === 'team' ? teamRead(ctx, 'count', async (team) => ({ total: await team.count(filter) })) : ok({ total: history.count(filter) })),
+    getAttempt: async ({ id, scope }) => {
+      if (scope === 'team') {
+        const detail = await teamRead(ctx, 'detail', (team) => team.detail(id))
+        if (!detail.ok) return detail
+        return detail.value ? ok(detail.value) : fail('not-found', `Attempt #${id} is not in the team database.`)
+      }
       const detail = attemptDetail(history, id)
       return detail ? ok(detail) : fail('not-found', `Attempt #${id} is not in the history.`)
     },

@@ -8,7 +8,8 @@ import type { Handler } from './context.ts'
  */
 export function refuseEmptyExport(history: Pick<HistoryStore, 'count'>, exportHistory: Handler<'exportHistory'>): Handler<'exportHistory'> {
   return async (request) => {
-    if (history.count(request.filter) === 0) return fail('invalid-input', 'No attempts match these filters, so there is nothing to export. Change the filters and try again.')
+    // The team scope counts on the team database (exportHandlers, before its save dialog).
+    if (request.scope !== 'team' && history.count(request.filter) === 0) return fail('invalid-input', 'No attempts match these filters, so there is nothing to export. Change the filters and try again.')
     return exportHistory(request)
   }
 }

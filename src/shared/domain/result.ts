@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'confirmation-required', // Production send or risky retry without the deliberate confirmation
   'busy', // an enrollment is already in flight
   'not-found',
+  'team-unavailable', // the team database (issue 14) could not be asked; this computer's own history is unaffected
   'internal',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -5,13 +5,16 @@ import type { AppInfo } from '../domain/appInfo.ts'
 import type { AuditEntry, AuditExportResult, AuditVerification } from '../domain/audit.ts'
 import type { EnvironmentsState } from '../domain/environmentState.ts'
 import { EXPORT_FORMATS, type ExportProgress, type ExportResult } from '../domain/export.ts'
-import type { AttemptDetail, EnrollPrecheck, HistoryPage, HistoryTrends, StatusStrip } from '../domain/historyViews.ts'
+import type { AttemptDetail, HistoryPage, HistoryTrends, StatusStrip } from '../domain/historyViews.ts'
 import { ENVIRONMENT_IDS } from '../domain/environments.ts'
 import { historyFilterSchema, historyPageRequestSchema } from '../domain/historyFilter.ts'
 import { MIN_SECRET_LENGTH, SECRET_TOO_SHORT } from '../domain/secretRule.ts'
 import { SIGNATURE_METHODS } from '../domain/signatureMethods.ts'
 import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, type RetentionState } from '../domain/retention.ts'
 import type { Result } from '../domain/result.ts'
+import { teamSettingsSchema, type TeamConnectionTest, type TeamStatus } from '../domain/team.ts'
+import type { TeamAuditVerification, TeamConsoleAudit } from '../domain/teamAudit.ts'
+import { HISTORY_SCOPES, type EnrollPrecheckWithTeam, type TeamSettingsView } from '../domain/teamViews.ts'
 
 // The one IPC contract: channel names, request schemas (checked in main on every call) and
 // response types. Main, preload and renderer all import it; nothing else defines a channel.
@@ -28,6 +31,11 @@ const httpUrl = z
     ctx.addIssue({ code: 'custom', message: checked.reason })
     return z.NEVER
   })
+
+/** The team database password: to the keychain, never back. */
+const teamPassword = z.string().min(1, 'Enter the password.').max(1024)
+/** Which history a request reads (absent: this computer's). */
+const historyScope = z.enum(HISTORY_SCOPES).optional()
 
 export const ipcContract = {
   getAppInfo: { channel: 'app:get-info', request: empty },
@@ -69,9 +77,10 @@ export const ipcContract = {
   },
   precheckEnroll: { channel: 'enroll:precheck', request: z.object({ paymentId: z.string().max(19).regex(/^\d{1,19}$/) }) },
 
-  queryHistory: { channel: 'history:query', request: historyPageRequestSchema },
-  countHistory: { channel: 'history:count', request: z.object({ filter: historyFilterSchema }) },
-  getAttempt: { channel: 'history:get', request: z.object({ id: z.number().int().positive() }) },
+  queryHistory: { channel: 'history:query', request: historyPageRequestSchema.extend({ scope: historyScope }) },
+  countHistory: { channel: 'history:count', request: z.object({ filter: historyFilterSchema, scope: historyScope }) },
+  /** In the team scope `id` is the team-wide id of the row (AttemptSummary.origin names the console). */
+  getAttempt: { channel: 'history:get', request: z.object({ id: z.number().int().positive(), scope: historyScope }) },
   getStatusStrip: { channel: 'history:status', request: empty },
   /** Trends for the History filter; utcOffsetMinutes = −Date#getTimezoneOffset() (Lagos: 60). */
   getHistoryTrends: {
@@ -85,6 +94,7 @@ export const ipcContract = {
       filter: historyFilterSchema,
       format: z.enum(EXPORT_FORMATS),
       fullPhone: z.boolean().default(false),
+      scope: historyScope,
     }),
   },
   cancelExport: { channel: 'export:cancel', request: empty },
@@ -104,6 +114,24 @@ export const ipcContract = {
     channel: 'audit:export',
     request: z.object({ from: z.number().int().nonnegative().optional(), to: z.number().int().nonnegative().optional() }).default({}),
   },
+
+  getTeamSettings: { channel: 'team:get-settings', request: empty },
+  /** Saves the team connection, and a new password when one is typed (audited), then restarts the replicator on it. */
+  setTeamSettings: { channel: 'team:set-settings', request: z.object({ settings: teamSettingsSchema, password: teamPassword.optional() }) },
+  /** Removes the team connection (audited): the console works alone again. */
+  clearTeamSettings: { channel: 'team:clear-settings', request: empty },
+  /** Main shows an open dialog for the CA file; the window gets the path to show, main checks it again on save. */
+  chooseTeamCaFile: { channel: 'team:choose-ca-file', request: empty },
+  /** The password goes to the keychain and never comes back. */
+  setTeamPassword: { channel: 'team:set-password', request: z.object({ password: teamPassword }) },
+  deleteTeamPassword: { channel: 'team:delete-password', request: empty },
+  /** Tries the connection as typed (nothing saved), with the typed password or else the stored one. */
+  testTeamConnection: { channel: 'team:test-connection', request: z.object({ settings: teamSettingsSchema, password: teamPassword.optional() }) },
+  getTeamStatus: { channel: 'team:status', request: empty },
+  /** The consoles in the team database and how many audit entries each shipped. */
+  listTeamConsoles: { channel: 'team:list-consoles', request: empty },
+  /** One console's shipped audit chain, verified from this desk. */
+  verifyTeamAudit: { channel: 'team:verify-audit', request: z.object({ consoleId: z.string().min(1).max(64) }) },
 } as const
 
 export type IpcMethod = keyof typeof ipcContract
@@ -125,7 +153,8 @@ export interface IpcResponses {
   deleteCredentials: EnvironmentsState
   confirmDestination: { confirmed: boolean; environments: EnvironmentsState }
   enroll: AttemptRecord
-  precheckEnroll: EnrollPrecheck
+  precheckEnroll: EnrollPrecheckWithTeam
+  /** Team-scope rows carry `origin` (console, machine, local id). */
   queryHistory: HistoryPage
   countHistory: { total: number }
   getAttempt: AttemptDetail
@@ -139,6 +168,16 @@ export interface IpcResponses {
   listAudit: AuditEntry[]
   verifyAudit: AuditVerification
   exportAudit: AuditExportResult | { cancelled: true }
+  getTeamSettings: TeamSettingsView
+  setTeamSettings: TeamSettingsView
+  clearTeamSettings: TeamSettingsView
+  chooseTeamCaFile: { path: string | null }
+  setTeamPassword: TeamSettingsView
+  deleteTeamPassword: TeamSettingsView
+  testTeamConnection: TeamConnectionTest
+  getTeamStatus: TeamStatus
+  listTeamConsoles: TeamConsoleAudit[]
+  verifyTeamAudit: TeamAuditVerification
 }
 
 /** What the preload exposes as `window.otp`. */

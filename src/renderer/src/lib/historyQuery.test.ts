@@ -96,4 +96,14 @@ describe('history query ⇄ state ⇄ filter', () => {
     expect(historyQueryFromState(statusStripState('enrolled-today'))).toEqual({ range: 'today', outcome: 'enrolled' })
     expect(historyQueryFromState(statusStripState('code-last-hour', 'E26'))).toEqual({ range: '1h', code: 'E26' })
   })
+
+  it('keeps the team scope in the address, never as a filter, and drops other scopes', () => {
+    const team = { ...emptyHistoryState(), scope: 'team' as const }
+    expect(historyQueryFromState(team, 7)).toEqual({ scope: 'team', id: '7' })
+    expect(parseHistoryQuery({ scope: 'team', id: '7' })).toEqual({ state: team, selectedId: 7 })
+    expect(parseHistoryQuery({ scope: 'everyone' }).state.scope).toBe('local')
+    expect(historyQueryFromState(emptyHistoryState())).toEqual({})
+    expect(isFiltered(team)).toBe(false)
+    expect(filterFromState(team, NOW)).toEqual({})
+  })
 })

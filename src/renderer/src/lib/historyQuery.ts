@@ -2,6 +2,7 @@ import { isCalendarDate, rangeEndMs, rangeStartMs, startOfLocalDay } from '../..
 import { ENVIRONMENT_IDS, type EnvironmentId } from '../../../shared/domain/environments.ts'
 import { DEFAULT_HISTORY_SORT, isHistorySort, type HistoryFilter, type HistorySort } from '../../../shared/domain/historyFilter.ts'
 import { OUTCOMES, type Outcome } from '../../../shared/domain/outcome.ts'
+import type { HistoryScope } from '../../../shared/domain/teamViews.ts'
 
 // The History view keeps its filter in the route's query string so that a reload or a copied
 // link shows the same rows. This module converts query ⇄ UI state ⇄ HistoryFilter.
@@ -34,10 +35,12 @@ export interface HistoryViewState {
   search: string
   paymentId: string
   sort: HistorySort
+  /** This computer's history, or the team's (every console's, from the team database). */
+  scope: HistoryScope
 }
 
 export function emptyHistoryState(): HistoryViewState {
-  return { outcome: [], environment: [], code: '', operator: '', range: 'all', fromDate: '', toDate: '', search: '', paymentId: '', sort: DEFAULT_HISTORY_SORT }
+  return { outcome: [], environment: [], code: '', operator: '', range: 'all', fromDate: '', toDate: '', search: '', paymentId: '', sort: DEFAULT_HISTORY_SORT, scope: 'local' }
 }
 
 type QueryValue = string | null | undefined | (string | null)[]
@@ -82,6 +85,7 @@ export function parseHistoryQuery(query: QueryInput): { state: HistoryViewState;
   if (/^\d{1,19}$/.test(paymentId)) state.paymentId = paymentId
   const sort = first(query.sort)
   if (isHistorySort(sort)) state.sort = sort
+  if (first(query.scope) === 'team') state.scope = 'team'
   const range = first(query.range)
   const from = first(query.from)
   const to = first(query.to)
@@ -117,6 +121,7 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   if (state.search.trim()) q.q = state.search.trim()
   if (state.paymentId) q.paymentId = state.paymentId
   if (state.sort !== DEFAULT_HISTORY_SORT) q.sort = state.sort
+  if (state.scope === 'team') q.scope = 'team'
   if (selectedId !== null) q.id = String(selectedId)
   return q
 }
@@ -173,9 +178,9 @@ export function filterFromState(state: HistoryViewState, nowMs: number): History
   return filter
 }
 
-/** True when anything narrows the list (used for the "no match" vs "no attempts yet" message). */
+/** True when anything narrows the list (used for the "no match" vs "no attempts yet" message); the scope is not a filter. */
 export function isFiltered(state: HistoryViewState): boolean {
-  return Object.keys(historyQueryFromState({ ...state, sort: DEFAULT_HISTORY_SORT })).length > 0
+  return Object.keys(historyQueryFromState({ ...state, sort: DEFAULT_HISTORY_SORT, scope: 'local' })).length > 0
 }
 
 /** Filters the status strip's links apply. */

@@ -58,6 +58,12 @@ export function describeAppError(error: AppError, environmentLabel = 'this envir
       }
     case 'not-found':
       return { ...base, title: 'Not found', advice: 'It may have been removed. Refresh and try again.' }
+    case 'team-unavailable':
+      return {
+        ...base,
+        title: 'The team database could not be asked',
+        advice: 'This computer’s own history and enrollments are not affected. Try again when the top bar no longer says the team is unreachable, or check Settings → Team database.',
+      }
     case 'internal':
       return {
         ...base,

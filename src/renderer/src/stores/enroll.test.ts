@@ -87,6 +87,23 @@ describe('enroll store', () => {
     expect(fake.callsOf('enroll')[0]?.request).toMatchObject({ confirmRetry: true })
   })
 
+  it('stops on another console’s risky attempt from the team database, but not on a team it could not ask', async () => {
+    const fromDesk2 = { ...risky, id: 901, origin: { consoleId: 'c-2', machine: 'desk-2', localId: 7 } }
+    const team = { risky: [fromDesk2], total: 1, readAt: 5, consoles: [{ consoleId: 'c-2', machine: 'desk-2', lastShippedAt: 4 }] }
+    const warned = fakeBridge({ precheckEnroll: () => ({ ok: true, value: { risky: [], clockOffsetMs: 0, team, teamError: null } }) })
+    const store = await setup(warned)
+    expect(await store.submit()).toBe('needs-confirmation')
+    expect(store.pending?.team?.risky[0]?.origin?.machine).toBe('desk-2')
+    expect(await store.acknowledgeWarnings()).toBe('sent')
+    // Only this computer's risky attempts make the send a confirmed retry (main checks those).
+    expect(warned.callsOf('enroll')[0]?.request).not.toMatchObject({ confirmRetry: true })
+
+    const unreachable = fakeBridge({ precheckEnroll: () => ({ ok: true, value: { risky: [], clockOffsetMs: 0, team: null, teamError: 'connection refused' } }) })
+    const sender = await setup(unreachable)
+    expect(await sender.submit()).toBe('sent')
+    expect(unreachable.callsOf('enroll')).toHaveLength(1)
+  })
+
   it('warns about a clock more than 5 minutes off', async () => {
     const fake = fakeBridge({ precheckEnroll: () => ({ ok: true, value: { risky: [], clockOffsetMs: 6 * 60_000 } }) })
     const store = await setup(fake)

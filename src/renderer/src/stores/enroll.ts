@@ -5,6 +5,7 @@ import { validateEnrollInput, type ValidEnrollInput } from '../../../shared/doma
 import type { EnvironmentId } from '../../../shared/domain/environments.ts'
 import type { IpcRequest } from '../../../shared/ipc/contract.ts'
 import type { AppError } from '../../../shared/domain/result.ts'
+import type { TeamPrecheck } from '../../../shared/domain/historyViews.ts'
 import { otp } from '../api/bridge.ts'
 import { clockIsOff } from '../lib/format.ts'
 import { createEnrollFields, FIELDS } from './enrollFields.ts'
@@ -29,6 +30,10 @@ export interface PendingEnroll {
   risky: AttemptSummary[]
   clockOffsetMs: number | null
   clockWarning: boolean
+  /** Other consoles' attempts from the team database (null: no team database configured). */
+  team: TeamPrecheck | null
+  /** Why the team could not be asked (the team was then not checked). */
+  teamError: string | null
   /** Set once the operator pressed "Send anyway" on risky earlier attempts. */
   confirmRisky: boolean
 }
@@ -96,8 +101,11 @@ export const useEnrollStore = defineStore('enroll', () => {
       return 'error'
     }
     const clockWarning = clockIsOff(pre.value.clockOffsetMs)
-    pending.value = { input: v.value, environment, risky: pre.value.risky, clockOffsetMs: pre.value.clockOffsetMs, clockWarning, confirmRisky: false }
-    if (pre.value.risky.length > 0 || clockWarning) {
+    const { risky, clockOffsetMs, team, teamError } = pre.value
+    pending.value = { input: v.value, environment, risky, clockOffsetMs, clockWarning, team, teamError, confirmRisky: false }
+    // A team that could not be asked does not stop the send by itself (an unreachable team
+    // database never holds up an enrollment); the warning says so when it shows for a reason.
+    if (risky.length > 0 || (team?.risky.length ?? 0) > 0 || clockWarning) {
       phase.value = 'warning'
       return 'needs-confirmation'
     }

@@ -3,6 +3,7 @@ import { ref, shallowRef } from 'vue'
 import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
 import type { ExportFormat, ExportProgress, ExportResult } from '../../../shared/domain/export.ts'
 import type { Result } from '../../../shared/domain/result.ts'
+import type { HistoryScope } from '../../../shared/domain/teamViews.ts'
 import { otp } from '../api/bridge.ts'
 import { formatCount } from '../lib/format.ts'
 import { useAppStore } from './app.ts'
@@ -21,7 +22,7 @@ export const useExportStore = defineStore('export', () => {
   const format = ref<ExportFormat | null>(null)
   const progress = shallowRef<ExportProgress | null>(null)
 
-  async function start(filter: HistoryFilter, fmt: ExportFormat, fullPhone: boolean): Promise<Result<ExportResult> | null> {
+  async function start(filter: HistoryFilter, fmt: ExportFormat, fullPhone: boolean, scope: HistoryScope = 'local'): Promise<Result<ExportResult> | null> {
     if (running.value) return null
     running.value = true
     cancelling.value = false
@@ -31,7 +32,7 @@ export const useExportStore = defineStore('export', () => {
       progress.value = p
     })
     try {
-      const r = await otp().exportHistory({ filter, format: fmt, fullPhone })
+      const r = await otp().exportHistory({ filter, format: fmt, fullPhone, ...(scope === 'team' ? { scope } : {}) })
       if (!r.ok) {
         app.toast('error', `Export failed: ${r.error.message}`)
       } else if ('cancelled' in r.value) {

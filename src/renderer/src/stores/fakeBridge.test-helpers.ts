@@ -33,7 +33,7 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
       active = (r as { id: EnvironmentId }).id
       return ok(environments(active))
     },
-    precheckEnroll: () => ok({ risky: [], clockOffsetMs: 0 }),
+    precheckEnroll: () => ok({ risky: [], clockOffsetMs: 0, team: null, teamError: null }),
     enroll: (r) => {
       const req = r as { paymentId: string; transactionRef: string }
       return ok(sampleRecord({ id: calls.length, outcome: 'enrolled', paymentId: req.paymentId, transactionRef: req.transactionRef, errors: [] }) as AttemptRecord)
@@ -67,6 +67,16 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'listAudit',
     'verifyAudit',
     'exportAudit',
+    'getTeamSettings',
+    'setTeamSettings',
+    'clearTeamSettings',
+    'chooseTeamCaFile',
+    'setTeamPassword',
+    'deleteTeamPassword',
+    'testTeamConnection',
+    'getTeamStatus',
+    'listTeamConsoles',
+    'verifyTeamAudit',
   ] as const) {
     bridge[method] = async (request?: unknown) => {
       calls.push({ method, request })

@@ -4,9 +4,13 @@ import type { AttemptSummary } from '../../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
 import type { AttemptDetail, StatusStrip } from '../../../shared/domain/historyViews.ts'
 import type { AppError } from '../../../shared/domain/result.ts'
+import type { HistoryScope } from '../../../shared/domain/teamViews.ts'
 import { otp } from '../api/bridge.ts'
 
 export const PAGE_SIZE = 200
+
+/** The request's scope field: absent for this computer (the requests as before), 'team' otherwise. */
+const scoped = (scope: HistoryScope): { scope?: 'team' } => (scope === 'team' ? { scope: 'team' } : {})
 
 /**
  * The History list: keyset-paged rows for the current filter, the total, the status strip and
@@ -17,6 +21,8 @@ export const PAGE_SIZE = 200
  */
 export const useHistoryStore = defineStore('history', () => {
   const filter = shallowRef<HistoryFilter>({})
+  /** Whose attempts: this computer's, or the team's (rows then carry machine and console). */
+  const scope = ref<HistoryScope>('local')
   const rows = shallowRef<AttemptSummary[]>([])
   const nextCursor = ref<string | null>(null)
   const total = ref<number | null>(null)
@@ -38,15 +44,19 @@ export const useHistoryStore = defineStore('history', () => {
   const detailError = shallowRef<AppError | null>(null)
   let detailGeneration = 0
 
-  /** Replaces the filter and loads its first page and count. */
-  async function apply(next: HistoryFilter): Promise<void> {
+  /** Replaces the filter (and scope) and loads its first page and count. */
+  async function apply(next: HistoryFilter, nextScope: HistoryScope = scope.value): Promise<void> {
     const gen = ++generation
     filter.value = next
+    scope.value = nextScope
     loading.value = true
     loadingMore.value = false
     error.value = null
     total.value = null
-    const [page, count] = await Promise.all([otp().queryHistory({ filter: next, limit: PAGE_SIZE }), otp().countHistory({ filter: next })])
+    const [page, count] = await Promise.all([
+      otp().queryHistory({ filter: next, limit: PAGE_SIZE, ...scoped(nextScope) }),
+      otp().countHistory({ filter: next, ...scoped(nextScope) }),
+    ])
     if (gen !== generation) return
     loading.value = false
     loaded.value = true
@@ -63,9 +73,10 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   /** Lists nothing (e.g. while the date range is invalid): no query, an empty, counted result. */
-  function showNothing(next: HistoryFilter): void {
+  function showNothing(next: HistoryFilter, nextScope: HistoryScope = scope.value): void {
     generation++
     filter.value = next
+    scope.value = nextScope
     loading.value = false
     loadingMore.value = false
     error.value = null
@@ -82,7 +93,7 @@ export const useHistoryStore = defineStore('history', () => {
     if (cursor === null || loading.value || loadingMore.value) return
     const gen = generation
     loadingMore.value = true
-    const page = await otp().queryHistory({ filter: filter.value, cursor, limit: PAGE_SIZE })
+    const page = await otp().queryHistory({ filter: filter.value, cursor, limit: PAGE_SIZE, ...scoped(scope.value) })
     if (gen !== generation) return
     loadingMore.value = false
     if (page.ok) {
@@ -118,7 +129,7 @@ export const useHistoryStore = defineStore('history', () => {
     detailLoading.value = true
     detailError.value = null
     if (detail.value?.record.id !== id) detail.value = null
-    const r = await otp().getAttempt({ id })
+    const r = await otp().getAttempt({ id, ...scoped(scope.value) })
     if (gen !== detailGeneration) return
     detailLoading.value = false
     if (r.ok) detail.value = r.value
@@ -138,6 +149,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   return {
     filter,
+    scope,
     rows,
     nextCursor,
     total,
