@@ -37,11 +37,11 @@ export async function previewBulkFile(path: string, deps: PreviewDeps, options: 
       counts[row.category]++
       if (firstRows.length < rowLimit) firstRows.push(previewRow(row, options.fullPhone ?? false))
     }
-    let requests = 0
+    let requestsToSend = 0
     for (const category of Object.keys(counts) as (keyof typeof counts)[]) {
-      if (bulkCategorySent(category, includeFlagged)) requests += counts[category]
+      if (bulkCategorySent(category, includeFlagged)) requestsToSend += counts[category]
     }
-    return ok({ fileName: csv.fileName, fileSha256: csv.sha256(), header: csv.header, mapping: csv.mapping, rows, counts, requests, includeFlagged, firstRows })
+    return ok({ fileName: csv.fileName, fileSha256: csv.sha256(), header: csv.header, mapping: csv.mapping, rows, counts, requestsToSend, includeFlagged, firstRows })
   } catch (error) {
     if (isBulkFileError(error)) return fail('bad-file', error.message)
     throw error

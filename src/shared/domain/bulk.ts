@@ -194,7 +194,7 @@ export interface BulkPreview {
   rows: number
   counts: BulkCategoryCounts
   /** The exact number of requests the run will send. */
-  requests: number
+  requestsToSend: number
   includeFlagged: boolean
   /** The first rows of the file, for display. */
   firstRows: BulkPreviewRow[]
