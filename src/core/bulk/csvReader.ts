@@ -101,6 +101,8 @@ async function openRecords(path: string, limits: BulkFileLimits): Promise<{ head
     // Excel writes CRLF, other tools LF; a file edited by both may have both.
     record_delimiter: ['\r\n', '\n'],
     relax_column_count: true,
+    // A quote inside an unquoted cell (`5" screen`, `=HYPERLINK("x")`) is a character of it.
+    relax_quotes: true,
     skip_empty_lines: true,
     max_record_size: limits.maxRecordBytes,
     info: true,
