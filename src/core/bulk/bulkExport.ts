@@ -3,11 +3,10 @@ import { createWriteStream } from 'node:fs'
 import { rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Writable } from 'node:stream'
-import type { BulkRunRowResult } from '../../shared/domain/bulk.ts'
 import { UTF8_BOM } from '../export/csvExport.ts'
 import { throwIfAborted, write } from '../export/streamWrite.ts'
 import { PRIVATE_FILE_MODE } from '../storage/privateFiles.ts'
-import { createBulkRowEncoder, type BulkExportLayout } from './bulkExportRow.ts'
+import { createBulkRowEncoder, type BulkExportLayout, type BulkExportRow } from './bulkExportRow.ts'
 
 // The export of a bulk run: CSV like the history export (UTF-8 with a BOM, CRLF, RFC 4180,
 // formula-safe), one row per row of the file. Written under a hidden temporary name beside
@@ -16,7 +15,7 @@ import { createBulkRowEncoder, type BulkExportLayout } from './bulkExportRow.ts'
 
 export interface BulkExportSource extends BulkExportLayout {
   /** The run's rows in file order. */
-  rows: Iterable<BulkRunRowResult> | AsyncIterable<BulkRunRowResult>
+  rows: Iterable<BulkExportRow> | AsyncIterable<BulkExportRow>
 }
 
 export interface BulkExportOptions {
@@ -54,15 +53,24 @@ export async function exportBulkRun(source: BulkExportSource, options: BulkExpor
     await rename(tempPath, outPath)
     return { path: outPath, rows }
   } catch (error) {
+    // Closed first: the stream may still be opening the file, which would then outlive the unlink.
+    const closed = waitClosed(out)
     out.destroy()
+    await closed.catch(() => {})
     await unlink(tempPath).catch(() => {})
     throw error
   }
 }
 
-function endAndClose(out: Writable): Promise<void> {
+function waitClosed(out: Writable): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    if (out.closed) return out.errored ? reject(out.errored) : resolve()
     out.once('close', () => (out.errored ? reject(out.errored) : resolve()))
-    out.end()
   })
+}
+
+function endAndClose(out: Writable): Promise<void> {
+  const closed = waitClosed(out)
+  out.end()
+  return closed
 }
