@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { BulkRunRowResult } from '../../shared/domain/bulk.ts'
 import { exportBulkRun, type BulkExportSource } from './bulkExport.ts'
-import type { BulkExportRow } from './bulkExportRow.ts'
 import { tempFiles, type TempFiles } from './csvFiles.test-helpers.ts'
 
 let files: TempFiles
@@ -13,40 +13,39 @@ beforeEach(() => {
 afterEach(() => files.cleanup())
 
 const HEADERS = ['Payment Id', 'Phone', 'Note']
-const byHeader = (values: string[]): Record<string, string> => Object.fromEntries(values.map((value, i) => [HEADERS[i], value]))
 
-function source(rows: BulkExportRow[]): BulkExportSource {
-  return { headers: HEADERS, phoneHeader: 'Phone', rows }
+function source(rows: BulkRunRowResult[]): BulkExportSource {
+  return { headers: HEADERS, phoneColumn: 1, rows }
 }
 
-const ROWS: BulkExportRow[] = [
+const ROWS: BulkRunRowResult[] = [
   {
-    rowNumber: 2,
-    columns: byHeader(['100', '0803 123 4567', 'branch A']),
-    state: 'attempted',
+    line: 2,
+    values: ['100', '0803 123 4567', 'branch A'],
+    state: 'enrolled',
     category: 'ready',
     attempt: { id: 41, outcome: 'enrolled', httpStatus: 200, errors: [], failureReason: null },
   },
   {
-    rowNumber: 3,
-    columns: byHeader(['200', '+234 803 123 4568', '=HYPERLINK("http://evil")']),
-    state: 'attempted',
+    line: 3,
+    values: ['200', '+234 803 123 4568', '=HYPERLINK("http://evil")'],
+    state: 'rejected',
     category: 'ready',
     attempt: { id: 42, outcome: 'rejected', httpStatus: 400, errors: [{ code: '10403', message: 'Payments is not allowed for auto enrollment' }, { code: 'E26', message: '' }], failureReason: null },
   },
   {
-    rowNumber: 4,
-    columns: byHeader(['300', '08031234569', 'call 08031234569 first']),
-    state: 'attempted',
+    line: 4,
+    values: ['300', '08031234569', 'call 08031234569 first'],
+    state: 'unknown',
     category: 'ready',
     attempt: { id: 43, outcome: 'unknown', httpStatus: null, errors: [], failureReason: 'No answer within 30 s (Authorization: Bearer abc.def.ghi).' },
   },
-  { rowNumber: 5, columns: byHeader(['=1+2', 'x', '@SUM(A1)']), state: 'skipped', category: 'invalid', attempt: null },
-  { rowNumber: 6, columns: byHeader(['100', '08031234567', '']), state: 'skipped', category: 'duplicate-in-file', attempt: null },
-  { rowNumber: 8, columns: byHeader(['500', '08031234570']), state: 'pending', category: 'ready', attempt: null },
+  { line: 5, values: ['=1+2', 'x', '@SUM(A1)'], state: 'skipped', category: 'invalid', attempt: null },
+  { line: 6, values: ['100', '08031234567', ''], state: 'skipped', category: 'duplicate-in-file', attempt: null },
+  { line: 8, values: ['500', '08031234570'], state: 'pending', category: 'ready', attempt: null },
 ]
 
-async function exported(rows: BulkExportRow[], fullPhone = false): Promise<{ text: string; table: string[][] }> {
+async function exported(rows: BulkRunRowResult[], fullPhone = false): Promise<{ text: string; table: string[][] }> {
   const outPath = join(files.dir, 'run.csv')
   const result = await exportBulkRun(source(rows), { outPath, fullPhone })
   expect(result).toEqual({ path: outPath, rows: rows.length })
@@ -78,27 +77,27 @@ describe('the export of a bulk run', () => {
 
   it('guards formula-like header names too', async () => {
     const outPath = join(files.dir, 'run.csv')
-    await exportBulkRun({ headers: ['=cmd', 'Phone'], phoneHeader: 'Phone', rows: [] }, { outPath, fullPhone: false })
+    await exportBulkRun({ headers: ['=cmd', 'Phone'], phoneColumn: 1, rows: [] }, { outPath, fullPhone: false })
     expect(readFileSync(outPath, 'utf8')).toBe(`\uFEFF'=cmd,Phone,line,outcome,http_status,error_codes,message,attempt_id\r\n`)
   })
 
   it('reads the rows from an async iterator (the run store) and writes a private file', async () => {
     async function* rows() {
-      for (let i = 0; i < 3000; i++) yield { ...(ROWS[0] as BulkExportRow), rowNumber: i + 2 }
+      for (let i = 0; i < 3000; i++) yield { ...(ROWS[0] as BulkRunRowResult), line: i + 2 }
     }
     const outPath = join(files.dir, 'big.csv')
-    expect(await exportBulkRun({ headers: HEADERS, phoneHeader: 'Phone', rows: rows() }, { outPath, fullPhone: false })).toEqual({ path: outPath, rows: 3000 })
+    expect(await exportBulkRun({ headers: HEADERS, phoneColumn: 1, rows: rows() }, { outPath, fullPhone: false })).toEqual({ path: outPath, rows: 3000 })
     expect(readFileSync(outPath, 'utf8').split('\r\n')).toHaveLength(3002)
     expect(statSync(outPath).mode & 0o777).toBe(0o600)
   })
 
   it('leaves no file behind when the rows fail or the export is cancelled', async () => {
     async function* failing() {
-      yield ROWS[0] as BulkExportRow
+      yield ROWS[0] as BulkRunRowResult
       throw new Error('database gone')
     }
     const outPath = join(files.dir, 'run.csv')
-    await expect(exportBulkRun({ headers: HEADERS, phoneHeader: 'Phone', rows: failing() }, { outPath, fullPhone: false })).rejects.toThrow('database gone')
+    await expect(exportBulkRun({ headers: HEADERS, phoneColumn: 1, rows: failing() }, { outPath, fullPhone: false })).rejects.toThrow('database gone')
     const controller = new AbortController()
     controller.abort()
     await expect(exportBulkRun(source(ROWS), { outPath, fullPhone: false, signal: controller.signal })).rejects.toThrow(/cancelled/)

@@ -6,7 +6,8 @@ import type { Writable } from 'node:stream'
 import { UTF8_BOM } from '../export/csvExport.ts'
 import { throwIfAborted, write } from '../export/streamWrite.ts'
 import { PRIVATE_FILE_MODE } from '../storage/privateFiles.ts'
-import { createBulkRowEncoder, type BulkExportLayout, type BulkExportRow } from './bulkExportRow.ts'
+import type { BulkRunRowResult } from '../../shared/domain/bulk.ts'
+import { createBulkRowEncoder, type BulkExportLayout } from './bulkExportRow.ts'
 
 // The export of a bulk run: CSV like the history export (UTF-8 with a BOM, CRLF, RFC 4180,
 // formula-safe), one row per row of the file. Written under a hidden temporary name beside
@@ -14,8 +15,8 @@ import { createBulkRowEncoder, type BulkExportLayout, type BulkExportRow } from 
 // half file. The run store gives the rows (its rows joined to their attempts).
 
 export interface BulkExportSource extends BulkExportLayout {
-  /** The run's rows in file order. */
-  rows: Iterable<BulkExportRow> | AsyncIterable<BulkExportRow>
+  /** The run's rows joined to their attempts, in file order (the run store's rowResults). */
+  rows: Iterable<BulkRunRowResult> | AsyncIterable<BulkRunRowResult>
 }
 
 export interface BulkExportOptions {

@@ -1,6 +1,4 @@
-import type { ApiError } from '../../shared/domain/attempt.ts'
-import { BULK_CATEGORY_LABELS, type BulkRowCategory } from '../../shared/domain/bulk.ts'
-import type { Outcome } from '../../shared/domain/outcome.ts'
+import { BULK_CATEGORY_LABELS, type BulkRunRowResult } from '../../shared/domain/bulk.ts'
 import { maskPhone, normalisePhone } from '../../shared/domain/phone.ts'
 import { createRecordGuard } from '../export/recordGuard.ts'
 import { encodeCsvCell } from '../export/csvExport.ts'
@@ -11,45 +9,21 @@ import { safeCell } from '../export/csvSafety.ts'
 // masked, the row's own number wherever it appears) and the formula guard (csvSafety.ts);
 // numbers are written as numbers.
 
-/**
- * A row of a run as the export reads it: the run store's row joined to its attempt. `state`
- * follows the run store (bulkRun.ts BulkRowState): pending (not reached), skipped (the
- * preview left it out: `category` says why), attempted (its one attempt).
- */
-export interface BulkExportRow {
-  /** The row's line in the file (the header is line 1). */
-  rowNumber: number
-  /** The file's cells of the row, by header name. */
-  columns: Readonly<Record<string, string>>
-  category: BulkRowCategory | string
-  state: 'pending' | 'skipped' | 'attempted'
-  attempt: BulkExportAttempt | null
-}
-
-/** The parts of an attempt the export shows (never secrets). */
-export interface BulkExportAttempt {
-  id: number
-  outcome: Outcome
-  httpStatus: number | null
-  errors: readonly ApiError[]
-  failureReason: string | null
-}
-
 /** The columns added after the file's own. */
 export const BULK_EXPORT_COLUMNS = ['line', 'outcome', 'http_status', 'error_codes', 'message', 'attempt_id'] as const
 
 export interface BulkExportLayout {
   /** The file's header cells, in order. */
   headers: readonly string[]
-  /** The header of the phone column (its cell is shown normalised/masked), or null. */
-  phoneHeader: string | null
+  /** Index of the phone column among them (its cell is shown normalised/masked), or null. */
+  phoneColumn: number | null
 }
 
 export interface BulkRowEncoder {
   /** The header row (CRLF-terminated). */
   readonly head: string
   /** One row (CRLF-terminated). */
-  encode(row: BulkExportRow): string
+  encode(row: BulkRunRowResult): string
 }
 
 export function createBulkRowEncoder(layout: BulkExportLayout, options: { fullPhone: boolean }): BulkRowEncoder {
@@ -62,17 +36,17 @@ export function createBulkRowEncoder(layout: BulkExportLayout, options: { fullPh
   return {
     head,
     encode(row) {
-      const raw = layout.phoneHeader === null ? '' : (row.columns[layout.phoneHeader] ?? '').trim()
+      const raw = layout.phoneColumn === null ? '' : (row.values[layout.phoneColumn] ?? '').trim()
       const checked = raw === '' ? null : normalisePhone(raw)
       guard.use(checked?.ok ? checked.msisdn : raw)
       const cells: string[] = []
-      for (const header of layout.headers) {
-        const value = row.columns[header] ?? ''
-        cells.push(text(header === layout.phoneHeader ? phoneCell(value, checked, fullPhone) : value))
+      for (let c = 0; c < layout.headers.length; c++) {
+        const value = row.values[c] ?? ''
+        cells.push(text(c === layout.phoneColumn ? phoneCell(value, checked, fullPhone) : value))
       }
       const attempt = row.attempt
       cells.push(
-        number(row.rowNumber),
+        number(row.line),
         text(attempt?.outcome ?? (row.state === 'pending' ? 'not sent' : 'skipped')),
         number(attempt?.httpStatus ?? null),
         text(attempt ? attempt.errors.map((e) => e.code).join(' ') : ''),
@@ -90,13 +64,12 @@ function phoneCell(value: string, checked: ReturnType<typeof normalisePhone> | n
   return maskPhone(checked?.ok ? checked.msisdn : value.trim())
 }
 
-function messageOf(row: BulkExportRow): string {
+function messageOf(row: BulkRunRowResult): string {
   const attempt = row.attempt
   if (attempt) {
     if (attempt.errors.length > 0) return attempt.errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ')
     return attempt.failureReason ?? ''
   }
   if (row.state === 'pending') return 'Not sent: the run was stopped before this row.'
-  const label = BULK_CATEGORY_LABELS[row.category as BulkRowCategory] as string | undefined
-  return `Not sent: ${(label ?? row.category).toLowerCase()}.`
+  return `Not sent: ${BULK_CATEGORY_LABELS[row.category].toLowerCase()}.`
 }

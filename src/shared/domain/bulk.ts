@@ -1,6 +1,8 @@
-// The words of bulk enrollment from a CSV file (issue 12), file side: columns, the file, its
-// rows and the preview, shared by core (src/core/bulk/csv*, preview*, bulkExport*), the runner,
-// the CLI, IPC and the Bulk view. The run side (runs, row states, progress) is bulkRun.ts.
+import type { Outcome } from './outcome.ts'
+
+// The words of bulk enrollment from a CSV file (issue 12), shared by core (reader, preview,
+// runner, export), the CLI, IPC and the Bulk view. The file side (reader, preview, export) is
+// src/core/bulk/csv*, preview*, bulkExport*; the run side is src/core/bulk/run*.
 
 // ---------------------------------------------------------------------------------------------
 // Columns
@@ -213,4 +215,39 @@ export function bulkCategorySent(category: BulkRowCategory, includeFlagged: bool
 
 export function emptyCategoryCounts(): BulkCategoryCounts {
   return { ready: 0, invalid: 0, 'duplicate-in-file': 0, 'already-enrolled': 0, 'unknown-outcome': 0 }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs (the run store and runner are src/core/bulk/run*; these are the shapes they answer with)
+
+// The run itself (states, settings, progress, summary, the production confirmation) is
+// defined in bulkRun.ts.
+
+/**
+ * A row of a run: `pending` (to send, no attempt yet), `skipped` (not sent: its preview
+ * category says why) or the outcome of its one attempt. A row never gets a second attempt
+ * in the same run; `unknown` rows are listed for the operator to check.
+ */
+export type BulkRowState = 'pending' | 'skipped' | Outcome
+export const BULK_ROW_STATES: readonly BulkRowState[] = ['pending', 'skipped', 'enrolled', 'rejected', 'failed', 'unknown']
+
+export type BulkRowStateCounts = Record<BulkRowState, number>
+
+/** A row of a run joined to its attempt: what the run export and the results list read. */
+export interface BulkRunRowResult {
+  line: number
+  /** The input cells as read from the file. */
+  values: string[]
+  state: BulkRowState
+  category: BulkRowCategory
+  attempt: BulkRowAttempt | null
+}
+
+/** The parts of a row's attempt the results show (never secrets; phone as stored). */
+export interface BulkRowAttempt {
+  id: number
+  outcome: Outcome
+  httpStatus: number | null
+  errors: { code: string; message: string }[]
+  failureReason: string | null
 }
