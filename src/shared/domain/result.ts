@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'busy', // an enrollment is already in flight
   'not-found',
   'team-unavailable', // the team database (issue 14) could not be asked; this computer's own history is unaffected
+  'bad-file', // a bulk CSV file refused as a whole (encoding, header, columns, size): the message says why
   'internal',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

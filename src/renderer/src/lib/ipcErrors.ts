@@ -64,6 +64,8 @@ export function describeAppError(error: AppError, environmentLabel = 'this envir
         title: 'The team database could not be asked',
         advice: 'This computer’s own history and enrollments are not affected. Try again when the top bar no longer says the team is unreachable, or check Settings → Team database.',
       }
+    case 'bad-file':
+      return { ...base, title: 'This file cannot be used', advice: 'Nothing was sent. Correct the file (or the column mapping) and pick it again.' }
     case 'internal':
       return {
         ...base,
