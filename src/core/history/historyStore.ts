@@ -10,6 +10,7 @@ import { createCounter } from './historyCount.ts'
 import { createPlanner, DEFAULT_PLANNER_OPTIONS, positionOf, type PlannerOptions } from './historyPlanner.ts'
 import { compileFilter, decodeCursor, encodeCursor, sortKeyOf, type SortPosition } from './historySql.ts'
 import { createStatementCache } from './statementCache.ts'
+import { paymentOutcomes } from './paymentOutcomes.ts'
 import { chain, latestClockOffset, precheck, statusStrip } from './statusQueries.ts'
 import type { InFlightRegistry } from './inFlightRegistry.ts'
 import { historyTrends } from './trendQuery.ts'
@@ -119,6 +120,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     },
     chain: (paymentId) => marked(chain(statement, paymentId)),
     precheck: (paymentId, environment) => precheck(statement, paymentId, environment),
+    paymentOutcomes: (paymentIds) => paymentOutcomes(statement, paymentIds),
     latestClockOffset: (environment) => latestClockOffset(statement, environment),
     statusStrip: (nowMs) => statusStrip(statement, nowMs),
     trends: (request) => historyTrends(statement, request),

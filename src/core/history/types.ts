@@ -1,5 +1,6 @@
 import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import type { PaymentOutcome } from './paymentOutcomes.ts'
 import type { EnrollPrecheck, HistoryPage, HistoryTrends, StatusStrip } from '../../shared/domain/historyViews.ts'
 
 /** The fields of an attempt known only once it has ended (any way it ends). */
@@ -39,6 +40,8 @@ export interface HistoryStore {
   /** All attempts for one payment id, oldest first. */
   chain(paymentId: string): AttemptSummary[]
   precheck(paymentId: string, environment: AttemptRecord['environment']): EnrollPrecheck
+  /** Of many payment ids, those with an enrolled or unknown-outcome attempt (the bulk preview's check). */
+  paymentOutcomes(paymentIds: readonly string[]): Map<string, PaymentOutcome>
   /** Server − local clock (ms) from the newest finished answer of an environment, or null. */
   latestClockOffset(environment: AttemptRecord['environment']): number | null
   statusStrip(nowMs: number): StatusStrip

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'confirmation-required', // Production send or risky retry without the deliberate confirmation
   'busy', // an enrollment is already in flight
   'not-found',
+  'bad-file', // a bulk CSV file refused as a whole (encoding, header, columns, size): the message says why
   'internal',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -58,6 +58,8 @@ export function describeAppError(error: AppError, environmentLabel = 'this envir
       }
     case 'not-found':
       return { ...base, title: 'Not found', advice: 'It may have been removed. Refresh and try again.' }
+    case 'bad-file':
+      return { ...base, title: 'This file cannot be used', advice: 'Nothing was sent. Correct the file (or the column mapping) and pick it again.' }
     case 'internal':
       return {
         ...base,
