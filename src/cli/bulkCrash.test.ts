@@ -20,7 +20,7 @@ const paymentIds = Array.from({ length: ROWS }, (_, i) => String(950_001 + i * 1
 
 let dir: string
 let port = 0
-let received: string[] = []
+const received: string[] = []
 
 /** The server at the run's address (a run keeps its base URL), answering as asked. */
 function server(options: { answerDelayMs?: number; tokenDelayMs?: number } = {}): Promise<TrainingServer> {
