@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createValueScrubber, HIDDEN, isSecretKey, maskPhonesInText, REDACTED, redact, redactString } from './redact.ts'
 
@@ -181,5 +182,25 @@ describe('createValueScrubber', () => {
     expect(scrub('{"errors":[{"code":"E26","message":"Signature failed"}]}')).toBe('{"errors":[{"code":"E26","message":"Signature failed"}]}')
     const short = createValueScrubber({ values: ['a', 'xy12'] })
     expect(short('a banana xy12')).toBe('a banana xy12')
+  })
+
+  // Text without &, \\ or % is searched for the values as they are (no encoded form can occur
+  // there); appending a lone % sends the same text through the pattern of every encoding, which
+  // must then find exactly the same values.
+  it('finds in text without &, \\ or % exactly what the pattern of every encoding finds', () => {
+    const values = [SECRET, TOKEN, SIGNATURE, basic, basic.replace(/=+$/, ''), basic.replaceAll('+', '-').replaceAll('/', '_')]
+    const piece = fc.oneof(
+      fc.constantFrom(...values),
+      fc.constantFrom(...values).chain((value) => fc.tuple(fc.nat(value.length), fc.nat(value.length)).map(([a, b]) => value.slice(Math.min(a, b), Math.max(a, b)))),
+      fc.string({ unit: fc.constantFrom(...'aZ09 +/=:."{}-_'.split('')), maxLength: 6 }),
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('')
+        expect(scrub(`${text} %`)).toBe(`${scrub(text)} %`)
+      }),
+      { numRuns: 300 },
+    )
+    expect(scrub(`a${TOKEN}b${SECRET}`)).toBe(`a${HIDDEN}b${HIDDEN}`)
   })
 })

@@ -271,6 +271,9 @@ export const HIDDEN = '[hidden]'
 /** Values shorter than this are not searched for (they would match everywhere); see secretRule.ts. */
 const MIN_HIDDEN_LENGTH = 8
 
+/** What every form encodedForms() allows for a character, except the character itself, starts with. */
+const ENCODING_START = /[&\\%]/
+
 export interface KnownSecrets {
   /** Secret values: client secret, bearer tokens, Signatures. */
   values: Iterable<string>
@@ -297,8 +300,18 @@ export function createValueScrubber(known: KnownSecrets): (text: string) => stri
   }
   const wanted = [...values].filter((v) => v.length >= MIN_HIDDEN_LENGTH).sort((a, b) => b.length - a.length)
   if (wanted.length === 0) return (text) => text
-  const pattern = new RegExp(wanted.map(encodedForms).join('|'), 'g')
-  return (text) => text.replace(pattern, HIDDEN)
+  // The pattern with every character in any encoding is large (a token of a few hundred
+  // characters makes it hundreds of KB): V8 takes tens of ms to compile it, more than a whole
+  // CLI enrollment's own work. Every encoded form of a character starts with &, \ or %, so a
+  // text with none of them can hold a value only as it is: the literal values (same order, so
+  // the same matches) find exactly what the full pattern would. The full one is built on first need.
+  const literal = new RegExp(wanted.map(escapeRegex).join('|'), 'g')
+  let encoded: RegExp | undefined
+  return (text) => {
+    if (!ENCODING_START.test(text)) return text.replace(literal, HIDDEN)
+    encoded ??= new RegExp(wanted.map(encodedForms).join('|'), 'g')
+    return text.replace(encoded, HIDDEN)
+  }
 }
 
 /** A regex source matching `value` with each character in any of its encodings. */
