@@ -144,7 +144,7 @@ export async function run(print: Print): Promise<void> {
 
   const preview = new URL('./bulkPreview.ts', import.meta.url)
   if (existsSync(preview)) {
-    const module = (await import(preview.href)) as { benchBulkPreview(print: Print): Promise<void> }
-    await module.benchBulkPreview(print)
+    const module = (await import(preview.href)) as { runBulkPreviewBench(print: Print): Promise<void> }
+    await module.runBulkPreviewBench(print)
   }
 }

@@ -35,17 +35,19 @@ export interface BulkCsv {
   batches: AsyncGenerator<BulkRow[], void, undefined>
   /** SHA-256 (hex) of the file's bytes; available once `batches` has ended. */
   sha256(): string
+  /** Closes the file when `batches` is not read to its end (a generator never started cannot close it). */
+  close(): Promise<void>
 }
 
 /** Opens the file and reads its header; throws a BulkFileError when the file or the mapping is refused. */
 export async function openBulkCsv(path: string, options: BulkCsvOptions = {}): Promise<BulkCsv> {
   const limits: BulkFileLimits = { ...BULK_FILE_LIMITS, ...options.limits }
-  const { header, records, sha256 } = await openRecords(path, limits)
+  const { header, records, sha256, close } = await openRecords(path, limits)
   try {
     const { mapping, columns } = resolveColumns(header, options.mapping)
-    return { fileName: basename(path), header, mapping, batches: dataRows(records, columns, limits), sha256 }
+    return { fileName: basename(path), header, mapping, batches: dataRows(records, columns, limits), sha256, close }
   } catch (error) {
-    await records.return()
+    await close()
     throw error
   }
 }
@@ -61,8 +63,8 @@ export async function* eachRow(csv: Pick<BulkCsv, 'batches'>): AsyncGenerator<Bu
  */
 export async function inspectBulkFile(path: string, options: Pick<BulkCsvOptions, 'limits'> = {}): Promise<Result<BulkFileHeader>> {
   try {
-    const { header, records } = await openRecords(path, { ...BULK_FILE_LIMITS, ...options.limits })
-    await records.return()
+    const { header, close } = await openRecords(path, { ...BULK_FILE_LIMITS, ...options.limits })
+    await close()
     return ok(header)
   } catch (error) {
     if (error instanceof BulkFileError) return fail('bad-file', error.message)
@@ -77,7 +79,16 @@ interface CsvRecord {
 
 type Records = AsyncGenerator<CsvRecord[], void, undefined>
 
-async function openRecords(path: string, limits: BulkFileLimits): Promise<{ header: BulkFileHeader; records: Records; sha256(): string }> {
+interface OpenRecords {
+  header: BulkFileHeader
+  /** The records after the header. */
+  records: Records
+  sha256(): string
+  /** Stops reading the file (whether or not `records` was started). */
+  close(): Promise<void>
+}
+
+async function openRecords(path: string, limits: BulkFileLimits): Promise<OpenRecords> {
   const file = readCheckedFile(path)
   // The chunks up to the end of the header line (bounded by the record limit), to choose the separator.
   const head: Buffer[] = []
@@ -111,7 +122,10 @@ async function openRecords(path: string, limits: BulkFileLimits): Promise<{ head
   try {
     const first = await firstRecord(records)
     if (first === undefined) throw new BulkFileError('empty', 'The file is empty: it needs a header line naming the columns (e.g. "Payment Id,Phone") and one row per card.')
-    return { header: readHeader(first.cells, delimiter), records: prepend(first.rest, records), sha256: () => file.sha256() }
+    const close = async (): Promise<void> => {
+      await records.return()
+    }
+    return { header: readHeader(first.cells, delimiter), records: prepend(first.rest, records), sha256: () => file.sha256(), close }
   } catch (error) {
     await records.return()
     throw error
