@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 type Print = (name: string, value: number, unit: string) => void
 type Part = { run(print: Print): Promise<void> }
 
-const PARTS = ['history', 'audit', 'export', 'boundary', 'cli', 'renderer', 'team'] as const
+const PARTS = ['history', 'audit', 'export', 'boundary', 'cli', 'renderer', 'bulk', 'team'] as const
 const available = PARTS.filter((part) => existsSync(new URL(`./${part}.ts`, import.meta.url)))
 
 const print: Print = (name, value, unit) => {

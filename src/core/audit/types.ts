@@ -18,6 +18,12 @@ export type AuditAction =
   | 'history.purge'
   // Team database settings (src/core/team/teamService.ts)
   | 'team.configure'
+  // Bulk runs (src/core/bulk/runRunner.ts, runEngine.ts)
+  | 'bulk.start'
+  | 'bulk.pause'
+  | 'bulk.resume'
+  | 'bulk.cancel'
+  | 'bulk.finish'
 
 export interface AuditInput {
   action: AuditAction

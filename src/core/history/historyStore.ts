@@ -125,6 +125,7 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
     statusStrip: (nowMs) => statusStrip(statement, nowMs),
     trends: (request) => historyTrends(statement, request),
     iterate,
+    inFlightBatch: (work) => (options.inFlight ? options.inFlight.batch(work) : work()),
     close() {
       closed = true
     },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -61,5 +61,23 @@ describe('attempts in flight in another process', () => {
   it('tells a live process from a gone one', () => {
     expect(isProcessAlive(process.pid)).toBe(true)
     expect(isProcessAlive(2 ** 22 + 12345)).toBe(false) // above Linux's pid_max
+  })
+})
+
+describe('a batch of begins and completions', () => {
+  it('writes the list once at the end, with what is in flight then', () => {
+    const { cli, console } = stores()
+    let during: string[] = []
+    const ids = cli.inFlightBatch(() => {
+      const begun = [cli.begin(newAttempt({ paymentId: '1001' })), cli.begin(newAttempt({ paymentId: '1002' }))]
+      cli.complete(begun[0] as number, completion('enrolled'))
+      during = existsSync(dir) ? readdirSync(dir) : []
+      return begun
+    })
+    expect(during).toEqual([]) // nothing written inside the batch
+    expect(shown(console, ids[1] as number)?.inFlight).toBe(true)
+    expect(shown(console, ids[0] as number)?.inFlight).toBeUndefined()
+    cli.complete(ids[1] as number, completion('enrolled'))
+    expect(readdirSync(dir)).toEqual([])
   })
 })

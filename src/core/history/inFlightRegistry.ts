@@ -14,6 +14,8 @@ export interface InFlightRegistry {
   remove(id: number): void
   /** Of these unfinished attempt ids, those another live process is sending. */
   heldByOthers(ids: readonly number[]): Set<number>
+  /** Runs `work` with the list written once at its end rather than at each add/remove (a bulk run's batch). */
+  batch<T>(work: () => T): T
 }
 
 export function isProcessAlive(pid: number): boolean {
@@ -31,7 +33,13 @@ export function createInFlightRegistry(dir: string, options: { pid?: number; isA
   const own = new Set<number>()
   const file = join(dir, `${pid}.json`)
 
+  let batching = false
+  let dirty = false
   function save(): void {
+    if (batching) {
+      dirty = true
+      return
+    }
     if (own.size === 0) return rmSync(file, { force: true })
     ensurePrivateDir(dir)
     const temp = `${file}.tmp`
@@ -55,6 +63,17 @@ export function createInFlightRegistry(dir: string, options: { pid?: number; isA
     },
     remove(id) {
       if (own.delete(id)) save()
+    },
+    batch(work) {
+      if (batching) return work()
+      batching = true
+      dirty = false
+      try {
+        return work()
+      } finally {
+        batching = false
+        if (dirty) save()
+      }
     },
     heldByOthers(ids) {
       const held = new Set<number>()

@@ -49,5 +49,10 @@ export interface HistoryStore {
   trends(request: { filter: HistoryFilter; utcOffsetMinutes: number; nowMs: number }): HistoryTrends
   /** Streams every matching record in the filter's order, a batch at a time (for exports). */
   iterate(filter: HistoryFilter, batchSize?: number): Iterable<AttemptRecord>
+  /**
+   * Runs `work` (many begin/complete calls, e.g. one transaction of a bulk run) with the list of
+   * attempts in flight (inFlightRegistry.ts) written once at its end instead of at each call.
+   */
+  inFlightBatch<T>(work: () => T): T
   close(): void
 }

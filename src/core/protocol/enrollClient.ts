@@ -61,7 +61,7 @@ export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
 
     let attempt = await send(url, target, token.value, requestBody, secrets, hooks, timing)
     if (attempt.sent.kind === 'answer' && attempt.sent.status === 401) {
-      tokens.invalidate(passportUrl, credentials.clientId)
+      tokens.invalidate(passportUrl, credentials.clientId, token.value)
       const fresh = await getToken(passportUrl, credentials, timing)
       if (!fresh.ok) {
         const first = toResult(attempt.sent, attempt.headers, timing, timeoutMs, url)

@@ -104,6 +104,25 @@ describe('createTokenCache', () => {
     expect((await tokens.get(PASSPORT, { ...CREDS, clientId: 'OTHER' })).fetchedMs).toBeNull()
   })
 
+  it('many requests refused with the same token refresh it once', async () => {
+    const passport = fakePassport()
+    const tokens = createTokenCache({ fetch: passport.fetch, now: clock().now })
+    const refused = (await tokens.get(PASSPORT, CREDS)).token
+    // Sixteen requests of a bulk run get 401 with that token, one after the other.
+    const fresh = new Set<string>()
+    for (let i = 0; i < 16; i++) {
+      tokens.invalidate(PASSPORT, CREDS.clientId, refused)
+      fresh.add((await tokens.get(PASSPORT, CREDS)).token)
+    }
+    expect([...fresh]).toEqual(['token-2'])
+    expect(passport.calls).toHaveLength(2)
+    // The fresh token refused in turn is refreshed again, once.
+    tokens.invalidate(PASSPORT, CREDS.clientId, 'token-2')
+    tokens.invalidate(PASSPORT, CREDS.clientId, 'token-2')
+    expect((await tokens.get(PASSPORT, CREDS)).token).toBe('token-3')
+    expect(passport.calls).toHaveLength(3)
+  })
+
   it('a fetch running when invalidate() comes does not refill the cache', async () => {
     let release: (r: Response) => void = () => {}
     const passport = fakePassport((n) => (n === 1 ? new Promise<Response>((resolve) => (release = resolve)) : Response.json({ access_token: `token-${n}` })))

@@ -79,10 +79,18 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     return generations.get(clientPrefix(key)) ?? 0
   }
 
-  function invalidate(passportUrl: string, clientId: string): void {
+  // Per client: the last token invalidated by the one refused (only its hash is kept).
+  const refused = new Map<string, string>()
+
+  function invalidate(passportUrl: string, clientId: string, refusedToken?: string): void {
     const checked = checkApiUrl(passportUrl)
     if (!checked.ok) return
     const prefix = `${checked.url}\n${clientId}\n`
+    if (refusedToken !== undefined) {
+      const hash = createHash('sha256').update(refusedToken, 'utf8').digest('hex')
+      if (refused.get(prefix) === hash) return // already refreshed (or being refreshed) after this token
+      refused.set(prefix, hash)
+    }
     generations.set(prefix, (generations.get(prefix) ?? 0) + 1)
     for (const key of [...cache.keys()]) if (key.startsWith(prefix)) cache.delete(key)
     // The next get() starts a fresh fetch instead of joining one that began before.

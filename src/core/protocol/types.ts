@@ -48,8 +48,12 @@ export interface TokenLease {
 export interface TokenCache {
   /** Throws a TokenError (tokenCache.ts) when no token can be had. */
   get(passportUrl: string, credentials: Credentials): Promise<TokenLease>
-  /** Forgets the cached token(s) of this client, e.g. after the API answered 401. */
-  invalidate(passportUrl: string, clientId: string): void
+  /**
+   * Forgets the cached token(s) of this client, e.g. after the API answered 401. With the
+   * token that was refused: ignored when that token was already invalidated, so that many
+   * requests refused with one token (a bulk run) refresh it once.
+   */
+  invalidate(passportUrl: string, clientId: string, refusedToken?: string): void
 }
 
 export interface EnrollHooks {

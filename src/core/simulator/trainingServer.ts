@@ -31,6 +31,12 @@ export interface TrainingServerOptions {
   onRequest?: (request: { method: string; path: string }) => void
   /** Called with every access token issued (the E2E suite checks none leaks into stored data). */
   onTokenIssued?: (token: string) => void
+  /** Called with the payment id of every enrollment request as it arrives (bulk tests: sent at most once). */
+  onEnrollmentRequest?: (request: { paymentId: string }) => void
+  /** Added to every enrollment answer (benchmarks: a server 20 ms away). Default 0. */
+  answerDelayMs?: number
+  /** Added to every token answer (tests: a run stored, its first request not yet sent). Default 0. */
+  tokenDelayMs?: number
   /** Called with the Signature header of every enrollment request (the E2E scan looks for each). */
   onSignatureReceived?: (signature: string) => void
 }
@@ -79,7 +85,8 @@ export async function startTrainingServer(options: TrainingServerOptions = {}): 
       res.setHeader('Allow', 'POST')
       sendJson(res, 405, { error: 'method_not_allowed', message: `${path} accepts POST only` })
     } else if (path === TOKEN_PATH) {
-      handleToken(req, res, rawBody)
+      if ((options.tokenDelayMs ?? 0) > 0) later(res, options.tokenDelayMs ?? 0, () => handleToken(req, res, rawBody))
+      else handleToken(req, res, rawBody)
     } else {
       handleEnroll(req, res, path, rawBody)
     }
@@ -98,6 +105,13 @@ export async function startTrainingServer(options: TrainingServerOptions = {}): 
   }
 
   function handleEnroll(req: IncomingMessage, res: ServerResponse, path: string, rawBody: string): void {
+    if (options.onEnrollmentRequest) options.onEnrollmentRequest({ paymentId: echoFields(rawBody).paymentId })
+    const delayMs = options.answerDelayMs ?? 0
+    if (delayMs > 0) later(res, delayMs, () => answerEnroll(req, res, path, rawBody))
+    else answerEnroll(req, res, path, rawBody)
+  }
+
+  function answerEnroll(req: IncomingMessage, res: ServerResponse, path: string, rawBody: string): void {
     const signature = req.headers.signature
     if (typeof signature === 'string' && signature !== '') options.onSignatureReceived?.(signature)
     const echo = echoFields(rawBody)

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { createAuditSchema } from '../audit/schema.ts'
+import { createBulkRunSchema } from '../bulk/runSchema.ts'
 import { createHistorySchema } from '../history/schema.ts'
 import { createTrendCounts } from '../history/trendSchema.ts'
 import { createTeamOutbox } from '../team/outboxSchema.ts'
@@ -20,8 +21,8 @@ export const APP_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'history', up: createHistorySchema },
   { version: 2, name: 'audit', up: createAuditSchema },
   { version: 3, name: 'trend counts', up: createTrendCounts },
-  // Issue 14 planned this as version 5 after bulkrun's 4: whichever lands second takes the next number.
-  { version: 4, name: 'team outbox', up: createTeamOutbox },
+  { version: 4, name: 'bulk runs', up: createBulkRunSchema },
+  { version: 5, name: 'team outbox', up: createTeamOutbox },
 ]
 
 export class SchemaTooNewError extends Error {

@@ -1,0 +1,154 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { BULK_BENCH_CREDENTIALS as CREDENTIALS } from './bulkChild.ts'
+import { openBulkRunCore } from './bulkCore.ts'
+
+// `npm run bench -- bulk` (issue 12): against a local Interswitch-compatible server (its own
+// process) with 20 ms added to each answer, at concurrency 16:
+//  - throughput of the real runner (run and rows stored, every attempt durably written before
+//    it is sent, audit entries) vs a minimal raw-fetch runner doing the same signed exchange
+//    with the same concurrency, measured alternately in the same run (target ≥ 90 %);
+//  - a 100,000-row run's peak memory, in a child process with the CLI's V8 flags (VmHWM; target ≤ 200 MB);
+//  - bulkfile's preview figure (bench/bulkPreview.ts), when it is there.
+
+type Print = (name: string, value: number, unit: string) => void
+
+const CHILD = fileURLToPath(new URL('./bulkChild.ts', import.meta.url))
+const LATENCY_MS = 20
+const CONCURRENCY = 16
+const ROWS = Number(process.env.BENCH_BULK_ROWS ?? 2000)
+const BIG_ROWS = Number(process.env.BENCH_BULK_BIG_ROWS ?? 100_000)
+const ENROLL_PATH = '/api/v3/purchases/otps/enrollments'
+
+// The V8 flags `otp-console` runs with (bin/otp-console.mjs): without them V8 lets a busy
+// process's young generation and heap grow far past what it keeps alive.
+const CLI_V8_FLAGS = ['--min-semi-space-size=8', '--max-semi-space-size=16']
+
+function child(args: string[], v8Flags: string[] = []): { process: ChildProcess; firstLine: Promise<string> } {
+  const proc = spawn(process.execPath, [...v8Flags, '--disable-warning=ExperimentalWarning', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const firstLine = new Promise<string>((resolve, reject) => {
+    let out = ''
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const end = out.indexOf('\n')
+      if (end >= 0) resolve(out.slice(0, end))
+    })
+    proc.on('exit', (code) => reject(new Error(`bench child ${args[0]} exited ${code} before answering`)))
+  })
+  return { process: proc, firstLine }
+}
+
+let nextId = 50_000_001 + Math.floor(Math.random() * 100_000) * 1000
+const freshIds = (n: number) => Array.from({ length: n }, () => String((nextId += 10)))
+
+/** The yardstick: token once, then each row a signed POST, `CONCURRENCY` at a time. No validation, no history. */
+async function rawRunner(baseUrl: string, paymentIds: string[]): Promise<number> {
+  const { clientId, clientSecret } = CREDENTIALS
+  const tokenAnswer = await fetch(`${baseUrl}/passport/oauth/token`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  })
+  const { access_token: token } = (await tokenAnswer.json()) as { access_token: string }
+  const url = `${baseUrl}${ENROLL_PATH}`
+  let next = 0
+  let enrolled = 0
+  const started = performance.now()
+  async function worker() {
+    while (next < paymentIds.length) {
+      const paymentId = paymentIds[next++] as string
+      const timestamp = String(Math.floor(Date.now() / 1000))
+      const nonce = randomBytes(16).toString('hex')
+      const cipher = ['POST', encodeURIComponent(url), timestamp, nonce, clientId, clientSecret].join('&')
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${token}`,
+          Timestamp: timestamp,
+          Nonce: nonce,
+          Signature: createHash('sha256').update(cipher).digest('base64'),
+          SignatureMethod: 'SHA-256',
+          AuthKeyVersion: '1',
+        },
+        body: JSON.stringify({ paymentId, mobilePhoneNumber: '2348031234567', transactionRef: `JB-${timestamp}-Enrol` }),
+      })
+      await answer.text()
+      if (answer.status === 200) enrolled++
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  if (enrolled !== paymentIds.length) throw new Error(`the raw runner enrolled ${enrolled} of ${paymentIds.length}`)
+  return paymentIds.length / ((performance.now() - started) / 1000)
+}
+
+/** The real runner from a CSV file to the end of the run (rows stored first), in rows per second. */
+async function realRunner(baseUrl: string, paymentIds: string[]): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'otp-bench-bulk-'))
+  try {
+    const file = join(dir, 'cards.csv')
+    writeFileSync(file, `payment id,phone\n${paymentIds.map((id) => `${id},08031234567`).join('\n')}\n`)
+    const core = await openBulkRunCore(join(dir, 'data'), baseUrl, CREDENTIALS)
+    try {
+      const started = performance.now()
+      const created = await core.bulk.createFromFile({ path: file, environment: 'custom', settings: { concurrency: CONCURRENCY, rate: null } })
+      if (!created.ok) throw new Error(created.error.message)
+      const handle = await core.bulk.start(created.value.id)
+      if (!handle.ok) throw new Error(handle.error.message)
+      await handle.value.settled
+      const seconds = (performance.now() - started) / 1000
+      const summary = core.bulk.summary(created.value.id)
+      if (!summary.ok || summary.value.counts.outcomes.enrolled !== paymentIds.length) throw new Error(`the runner did not enroll every row: ${JSON.stringify(summary)}`)
+      return paymentIds.length / seconds
+    } finally {
+      await core.close()
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export async function run(print: Print): Promise<void> {
+  const server = child(['server', String(LATENCY_MS)])
+  try {
+    const baseUrl = await server.firstLine
+    // Warm both up (connections, JIT), then alternate so both see the same machine load.
+    await rawRunner(baseUrl, freshIds(200))
+    await realRunner(baseUrl, freshIds(200))
+    const raw: number[] = []
+    const real: number[] = []
+    for (let i = 0; i < 2; i++) {
+      raw.push(await rawRunner(baseUrl, freshIds(ROWS)))
+      real.push(await realRunner(baseUrl, freshIds(ROWS)))
+    }
+    const rawBest = Math.max(...raw)
+    const realBest = Math.max(...real)
+    print('bulk.raw_runner.throughput', rawBest, 'rows/s')
+    print('bulk.runner.throughput', realBest, 'rows/s')
+    print('bulk.runner.ratio', (realBest / rawBest) * 100, '%')
+  } finally {
+    server.process.kill('SIGTERM')
+  }
+
+  // 100,000 rows with no added latency (the run's memory, not the network, is measured here).
+  const fast = child(['server', '0'])
+  try {
+    const baseUrl = await fast.firstLine
+    const big = child(['run100k', baseUrl, String(BIG_ROWS)], CLI_V8_FLAGS)
+    const result = JSON.parse(await big.firstLine) as { peakBytes: number; rowsPerSecond: number }
+    print(`bulk.run_${BIG_ROWS / 1000}k.peak_rss`, result.peakBytes / 1024 / 1024, 'MB')
+    print(`bulk.run_${BIG_ROWS / 1000}k.throughput`, result.rowsPerSecond, 'rows/s')
+  } finally {
+    fast.process.kill('SIGTERM')
+  }
+
+  const preview = new URL('./bulkPreview.ts', import.meta.url)
+  if (existsSync(preview)) {
+    const module = (await import(preview.href)) as { runBulkPreviewBench(print: Print): Promise<void> }
+    await module.runBulkPreviewBench(print)
+  }
+}
