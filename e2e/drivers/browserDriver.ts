@@ -43,6 +43,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
   })
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
   let nextSavePath: string | undefined
+  let nextOpenPath: string | undefined
   let nextConfirmation: boolean | undefined
   const confirmations: string[] = []
   const page: Page = await context.newPage()
@@ -52,6 +53,11 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
     async chooseSavePath() {
       const path = nextSavePath
       nextSavePath = undefined
+      return path
+    },
+    async chooseOpenPath() {
+      const path = nextOpenPath
+      nextOpenPath = undefined
       return path
     },
     showInFolder: (path) => void revealed.push(path),
@@ -95,6 +101,9 @@ export async function launchBrowser(options: LaunchOptions): Promise<AppHandle> 
     },
     async answerSaveDialog(path) {
       nextSavePath = path
+    },
+    async answerOpenDialog(path) {
+      nextOpenPath = path
     },
     async answerConfirmation(accept) {
       nextConfirmation = accept

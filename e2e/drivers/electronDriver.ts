@@ -58,6 +58,16 @@ export async function launchElectron(options: LaunchOptions): Promise<AppHandle>
         }) as typeof dialog.showSaveDialog
       }, path)
     },
+    async answerOpenDialog(path) {
+      // Replace only the OS dialog; everything behind it is the app's own code.
+      await app.evaluate(({ dialog }, filePath) => {
+        const original = dialog.showOpenDialog
+        dialog.showOpenDialog = (async () => {
+          dialog.showOpenDialog = original
+          return { canceled: false, filePaths: [filePath] }
+        }) as typeof dialog.showOpenDialog
+      }, path)
+    },
     async answerConfirmation(accept) {
       // Replace only the OS dialog; main's confirm() behind it is the app's own code.
       await app.evaluate(({ dialog }, confirm) => {

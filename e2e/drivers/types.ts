@@ -11,6 +11,8 @@ export interface AppHandle {
   restart(): Promise<void>
   /** The next native save dialog answers with this path (stubbed at the OS-dialog boundary only). */
   answerSaveDialog(path: string): Promise<void>
+  /** The next native open-file dialog answers with this path (stubbed at the OS-dialog boundary only). */
+  answerOpenDialog(path: string): Promise<void>
   /** The next native confirmation (main's HostPlatform.confirm) answers with this, stubbed at the OS-dialog boundary only. */
   answerConfirmation(accept: boolean): Promise<void>
   /** The messages of the native confirmations shown so far. */

@@ -12,11 +12,11 @@ import { E2E_CREDENTIALS, E2E_DATA_ROOT, E2E_KEYCHAIN_SERVICE, ISSUED_TOKENS_FIL
 
 export const DRIVER = (process.env.E2E_DRIVER ?? 'browser') as DriverName
 
-const recordToken = (token: string) => {
+export const recordToken = (token: string) => {
   mkdirSync(dirname(ISSUED_TOKENS_FILE), { recursive: true })
   appendFileSync(ISSUED_TOKENS_FILE, `${token}\n`)
 }
-const recordSignature = (signature: string) => {
+export const recordSignature = (signature: string) => {
   mkdirSync(dirname(RECEIVED_SIGNATURES_FILE), { recursive: true })
   appendFileSync(RECEIVED_SIGNATURES_FILE, `${signature}\n`)
 }

@@ -140,6 +140,7 @@ export function createElectronStandIn(options: StandInOptions) {
     dialog: {
       showErrorBox: (title: string, content: string) => void errorBoxes.push({ title, content }),
       showSaveDialog: async () => ({ canceled: true, filePath: undefined }),
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
       showMessageBox: async () => ({ response: 0, checkboxChecked: false }),
     },
     screen: { getAllDisplays: () => displays.map((workArea) => ({ workArea })) },

@@ -37,7 +37,7 @@ beforeEach(async () => {
     appVersion: '9.9.9',
     fetch: (input, init) => fetch(input, init),
     secretStore: createOsSecretStore(`otp-console-main-test-${randomUUID()}`),
-    host: { chooseSavePath: async () => undefined, showInFolder: () => {}, openFolder: async () => {}, confirm: async () => false },
+    host: { chooseSavePath: async () => undefined, chooseOpenPath: async () => undefined, showInFolder: () => {}, openFolder: async () => {}, confirm: async () => false },
     emit: () => {},
     isTrustedSender: createSenderCheck({ devOrigin: APP }),
     training: { onTokenIssued: (t) => tokens.push(t) },

@@ -9,6 +9,12 @@ export function electronHost(window: () => BrowserWindow | undefined): HostPlatf
       const result = main ? await dialog.showSaveDialog(main, options) : await dialog.showSaveDialog(options)
       return result.canceled ? undefined : result.filePath
     },
+    async chooseOpenPath({ title, filterName, extensions }) {
+      const options = { title, filters: [{ name: filterName, extensions }, { name: 'All files', extensions: ['*'] }], properties: ['openFile' as const] }
+      const main = window()
+      const result = main ? await dialog.showOpenDialog(main, options) : await dialog.showOpenDialog(options)
+      return result.canceled ? undefined : result.filePaths[0]
+    },
     showInFolder: (path) => shell.showItemInFolder(path),
     async openFolder(path) {
       const error = await shell.openPath(path)

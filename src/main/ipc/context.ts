@@ -8,6 +8,8 @@ import type { Result } from '../../shared/domain/result.ts'
 export interface HostPlatform {
   /** Native save dialog; undefined when the operator cancels. */
   chooseSavePath(options: { defaultName: string; filterName: string; extensions: string[] }): Promise<string | undefined>
+  /** Native open dialog for one file; undefined when the operator cancels. The path stays in main. */
+  chooseOpenPath(options: { title: string; filterName: string; extensions: string[] }): Promise<string | undefined>
   showInFolder(path: string): void
   openFolder(path: string): Promise<void>
   /**

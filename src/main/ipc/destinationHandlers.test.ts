@@ -28,6 +28,7 @@ const requests = { api: 0, elsewhere: 0 }
 const dialog: { answer: boolean; shown: string[] } = { answer: false, shown: [] }
 const host: HostPlatform = {
   chooseSavePath: async () => undefined,
+  chooseOpenPath: async () => undefined,
   showInFolder: () => {},
   openFolder: async () => {},
   confirm: async ({ message }) => {

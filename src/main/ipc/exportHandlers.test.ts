@@ -49,6 +49,7 @@ beforeEach(async () => {
     appInfo: { version: '0.0.0', operator: 'ada', machine: 'test', platform: 'test', logDir: join(dir, 'logs') },
     host: {
       chooseSavePath: () => new Promise((resolve) => dialogs.push({ answer: resolve })),
+      chooseOpenPath: async () => undefined,
       showInFolder: () => {},
       openFolder: async () => {},
       confirm: async () => false,

@@ -20,7 +20,7 @@ beforeAll(async () => {
     appVersion: '9.9.9',
     fetch: (input, init) => fetch(input, init),
     secretStore: createMemorySecretStore(),
-    host: { chooseSavePath: async () => undefined, showInFolder: () => {}, openFolder: async () => {}, confirm: async () => false },
+    host: { chooseSavePath: async () => undefined, chooseOpenPath: async () => undefined, showInFolder: () => {}, openFolder: async () => {}, confirm: async () => false },
     emit: () => {},
     isTrustedSender: createSenderCheck({ devOrigin: APP }),
   })
