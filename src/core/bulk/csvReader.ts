@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { Readable, pipeline } from 'node:stream'
 import { CsvError, parse, type Info } from 'csv-parse'
 import { BULK_FILE_LIMITS, type BulkColumnMapping, type BulkFileHeader, type BulkRow } from '../../shared/domain/bulk.ts'
+import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import { decodeFile } from './csvDecode.ts'
 import { BulkFileError } from './csvFileError.ts'
 import { detectDelimiter, firstLine, readHeader, resolveColumns, type ColumnIndexes } from './csvHeader.ts'
@@ -46,11 +47,19 @@ export async function openBulkCsv(path: string, options: BulkCsvOptions = {}): P
   }
 }
 
-/** The header alone (for the mapping step): separator, names, recognised roles, what is unresolved. */
-export async function inspectBulkFile(path: string, options: Pick<BulkCsvOptions, 'limits'> = {}): Promise<BulkFileHeader> {
-  const { header, records } = await openRecords(path, { ...BULK_FILE_LIMITS, ...options.limits })
-  await records.return()
-  return header
+/**
+ * The header alone (for the mapping step): separator, names, recognised roles, what is
+ * unresolved; a `bad-file` failure when the file is refused before its first row.
+ */
+export async function inspectBulkFile(path: string, options: Pick<BulkCsvOptions, 'limits'> = {}): Promise<Result<BulkFileHeader>> {
+  try {
+    const { header, records } = await openRecords(path, { ...BULK_FILE_LIMITS, ...options.limits })
+    await records.return()
+    return ok(header)
+  } catch (error) {
+    if (error instanceof BulkFileError) return fail('bad-file', error.message)
+    throw error
+  }
 }
 
 async function openRecords(path: string, limits: BulkFileLimits) {
