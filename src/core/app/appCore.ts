@@ -4,6 +4,8 @@ import type { Channel } from '../../shared/domain/attempt.ts'
 import { ENVIRONMENT_IDS, ENVIRONMENT_LABELS, TRAINING_CREDENTIALS, type EnvironmentEndpoints } from '../../shared/domain/environments.ts'
 import type { EnvironmentView, EnvironmentsState } from '../../shared/domain/environmentState.ts'
 import { createAuditTrail } from '../audit/auditTrail.ts'
+import { createBulkRunner } from '../bulk/runRunner.ts'
+import { createRunStore } from '../bulk/runStore.ts'
 import { createCredentialVault, type VaultEnvironment } from '../credentials/credentialVault.ts'
 import { createRetention } from './retention.ts'
 import { createTargetResolver } from '../credentials/resolveTarget.ts'
@@ -99,6 +101,21 @@ export function createAppCore(options: AppCoreOptions) {
     resolveTarget,
   })
 
+  // Bulk runs (issue 12): stored runs and rows, and the runner that sends them.
+  const bulk = createBulkRunner({
+    db,
+    history,
+    runs: createRunStore(db, { now }),
+    audit,
+    client,
+    logger: options.logger,
+    now,
+    operator: options.operator,
+    appVersion: options.appVersion,
+    channel: options.channel,
+    resolveTarget,
+  })
+
   async function environmentsState(): Promise<EnvironmentsState> {
     const current = settings.read()
     const keychain = await vault.probe()
@@ -123,6 +140,8 @@ export function createAppCore(options: AppCoreOptions) {
     settings,
     vault,
     enrollService,
+    /** Bulk enrollment runs: create, start/resume, pause, cancel, summary, retry failed rows. */
+    bulk,
     resolveTarget,
     /** Credentials bound to their destination: state, pending change, confirmation. */
     destinations: targets,

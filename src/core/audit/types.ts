@@ -16,6 +16,12 @@ export type AuditAction =
   | 'credentials.destination-confirm'
   // Retention (src/core/history/historyPurge.ts)
   | 'history.purge'
+  // Bulk runs (src/core/bulk/runRunner.ts, runEngine.ts)
+  | 'bulk.start'
+  | 'bulk.pause'
+  | 'bulk.resume'
+  | 'bulk.cancel'
+  | 'bulk.finish'
 
 export interface AuditInput {
   action: AuditAction

@@ -1,18 +1,20 @@
 import { basename } from 'node:path'
-import { Readable, pipeline } from 'node:stream'
-import { CsvError, parse, type Info } from 'csv-parse'
+import { CsvError, parse, type Info, type Parser } from 'csv-parse'
 import { BULK_FILE_LIMITS, type BulkColumnMapping, type BulkFileHeader, type BulkRow } from '../../shared/domain/bulk.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
-import { decodeFile } from './csvDecode.ts'
+import { readCheckedFile } from './csvDecode.ts'
 import { BulkFileError } from './csvFileError.ts'
 import { detectDelimiter, firstLine, readHeader, resolveColumns, type ColumnIndexes } from './csvHeader.ts'
 
 // Reads a bulk enrollment CSV file as a stream (README "CSV file format"): csv-parse does the
 // RFC 4180 work (quotes, separators inside quotes, CRLF or LF); this module bounds it (record
-// length, row count), finds the header and picks the roles out of each record. Nothing is
+// size, row count), finds the header and picks the roles out of each record. Nothing is
 // evaluated: a cell is text, whatever it starts with.
+//
+// Rows come in batches, one per 64 KiB chunk of the file (~1,500 rows): the parser is fed a
+// chunk and drained synchronously, so a 100,000-row file costs ~70 awaits, not 100,000.
 
-export type BulkFileLimits = { maxRows: number; maxRecordChars: number }
+export type BulkFileLimits = { maxRows: number; maxRecordBytes: number }
 
 export interface BulkCsvOptions {
   /** Role → header name, used as is; without it the header names must be recognised. */
@@ -26,13 +28,14 @@ export interface BulkCsv {
   header: BulkFileHeader
   /** The mapping in force (the required roles present). */
   mapping: BulkColumnMapping
-  /** The data rows, once (blank lines skipped); throws a BulkFileError when the file goes bad. */
-  rows: AsyncGenerator<BulkRow, void, undefined>
-  /** SHA-256 (hex) of the file's bytes; available once `rows` has ended. */
+  /**
+   * The data rows in file order, in batches, once (blank lines skipped). Throws a
+   * BulkFileError when the file goes bad further on (record too long, too many rows…).
+   */
+  batches: AsyncGenerator<BulkRow[], void, undefined>
+  /** SHA-256 (hex) of the file's bytes; available once `batches` has ended. */
   sha256(): string
 }
-
-type ParsedRecord = { record: string[]; info: Info }
 
 /** Opens the file and reads its header; throws a BulkFileError when the file or the mapping is refused. */
 export async function openBulkCsv(path: string, options: BulkCsvOptions = {}): Promise<BulkCsv> {
@@ -40,11 +43,16 @@ export async function openBulkCsv(path: string, options: BulkCsvOptions = {}): P
   const { header, records, sha256 } = await openRecords(path, limits)
   try {
     const { mapping, columns } = resolveColumns(header, options.mapping)
-    return { fileName: basename(path), header, mapping, rows: dataRows(records, columns, limits), sha256 }
+    return { fileName: basename(path), header, mapping, batches: dataRows(records, columns, limits), sha256 }
   } catch (error) {
     await records.return()
     throw error
   }
+}
+
+/** Every data row of the file, one at a time (a convenience over `batches`). */
+export async function* eachRow(csv: Pick<BulkCsv, 'batches'>): AsyncGenerator<BulkRow, void, undefined> {
+  for await (const batch of csv.batches) yield* batch
 }
 
 /**
@@ -62,64 +70,105 @@ export async function inspectBulkFile(path: string, options: Pick<BulkCsvOptions
   }
 }
 
-async function openRecords(path: string, limits: BulkFileLimits) {
-  const file = decodeFile(path)
-  // Enough text to see the header line, bounded by the record limit.
-  let head = ''
-  let next = await file.chunks.next()
-  while (!next.done) {
-    head += next.value
-    if (/[\r\n]/.test(head) || head.length > limits.maxRecordChars) break
-    next = await file.chunks.next()
+interface CsvRecord {
+  line: number
+  cells: string[]
+}
+
+type Records = AsyncGenerator<CsvRecord[], void, undefined>
+
+async function openRecords(path: string, limits: BulkFileLimits): Promise<{ header: BulkFileHeader; records: Records; sha256(): string }> {
+  const file = readCheckedFile(path)
+  // The chunks up to the end of the header line (bounded by the record limit), to choose the separator.
+  const head: Buffer[] = []
+  let headBytes = 0
+  let ended = false
+  for (;;) {
+    const next = await file.chunks.next()
+    if (next.done) {
+      ended = true
+      break
+    }
+    head.push(next.value)
+    headBytes += next.value.length
+    if (next.value.includes(0x0a) || next.value.includes(0x0d) || headBytes > limits.maxRecordBytes) break
   }
-  const delimiter = detectDelimiter(firstLine(head))
+  const headText = Buffer.concat(head).toString('utf8').replace(/^\uFEFF/, '')
+  const delimiter = detectDelimiter(firstLine(headText))
   const parser = parse({
     delimiter,
+    bom: true,
     // Excel writes CRLF, other tools LF; a file edited by both may have both.
     record_delimiter: ['\r\n', '\n'],
     relax_column_count: true,
+    // A quote inside an unquoted cell (`5" screen`, `=HYPERLINK("x")`) is a character of it.
+    relax_quotes: true,
     skip_empty_lines: true,
-    max_record_size: limits.maxRecordChars,
+    max_record_size: limits.maxRecordBytes,
     info: true,
   })
-  const text = (async function* () {
-    if (head !== '') yield head
-    if (!next.done) yield* file.chunks
-  })()
-  pipeline(Readable.from(text, { objectMode: false }), parser, () => {
-    // Errors reach the reader through the parser's iterator.
-  })
-  const records = readRecords(parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>, limits)
-  const first = await records.next()
-  if (first.done) throw new BulkFileError('empty', 'The file is empty: it needs a header line naming the columns (e.g. "Payment Id,Phone") and one row per card.')
-  const header = readHeader(first.value.cells, delimiter)
-  return { header, records, sha256: () => file.sha256() }
-}
-
-/** The parser's records with its errors turned into file errors, each with the line it starts on. */
-async function* readRecords(source: AsyncIterator<ParsedRecord>, limits: BulkFileLimits): AsyncGenerator<{ line: number; cells: string[] }, void, undefined> {
-  // Line of a record = lines spanned by the records before it + blank lines skipped + 1
-  // (csv-parse's own `info.lines` counts a CRLF inside quotes twice).
-  let linesBefore = 0
+  const records = parseRecords(parser, head, ended ? null : file.chunks, limits)
   try {
-    for (;;) {
-      const next = await nextRecord(source, limits)
-      if (next.done) return
-      const { record, info } = next.value
-      const line = linesBefore + info.empty_lines + 1
-      linesBefore += lineSpan(record)
-      yield { line, cells: record }
-    }
-  } finally {
-    await source.return?.()
+    const first = await firstRecord(records)
+    if (first === undefined) throw new BulkFileError('empty', 'The file is empty: it needs a header line naming the columns (e.g. "Payment Id,Phone") and one row per card.')
+    return { header: readHeader(first.cells, delimiter), records: prepend(first.rest, records), sha256: () => file.sha256() }
+  } catch (error) {
+    await records.return()
+    throw error
   }
 }
 
-async function nextRecord(source: AsyncIterator<ParsedRecord>, limits: BulkFileLimits): Promise<IteratorResult<ParsedRecord>> {
+/** The first record and the rest of its batch (the iterator is left open: not a for-await). */
+async function firstRecord(records: Records): Promise<{ cells: string[]; rest: CsvRecord[] } | undefined> {
+  for (let next = await records.next(); !next.done; next = await records.next()) {
+    const [first, ...rest] = next.value
+    if (first !== undefined) return { cells: first.cells, rest }
+  }
+  return undefined
+}
+
+async function* prepend(batch: CsvRecord[], records: Records): Records {
   try {
-    return await source.next()
-  } catch (error) {
-    throw toFileError(error, limits)
+    if (batch.length > 0) yield batch
+    yield* records
+  } finally {
+    await records.return()
+  }
+}
+
+/** The records of the file, a batch per chunk, each with the line it starts on. */
+async function* parseRecords(parser: Parser, head: Buffer[], rest: AsyncGenerator<Buffer, void, undefined> | null, limits: BulkFileLimits): Records {
+  // Errors are read from `parser.errored` right after each write (the transform is synchronous).
+  parser.on('error', () => {})
+  // Line of a record = lines spanned by the records before it + blank lines skipped + 1
+  // (csv-parse's own `info.lines` counts a CRLF inside quotes twice).
+  let linesBefore = 0
+  const drain = (): CsvRecord[] => {
+    if (parser.errored) throw toFileError(parser.errored, limits)
+    const batch: CsvRecord[] = []
+    for (let item = parser.read() as { record: string[]; info: Info } | null; item !== null; item = parser.read()) {
+      batch.push({ line: linesBefore + item.info.empty_lines + 1, cells: item.record })
+      linesBefore += lineSpan(item.record)
+    }
+    if (parser.errored) throw toFileError(parser.errored, limits)
+    return batch
+  }
+  try {
+    for (const chunk of head) {
+      parser.write(chunk)
+      yield drain()
+    }
+    if (rest !== null) {
+      for await (const chunk of rest) {
+        parser.write(chunk)
+        yield drain()
+      }
+    }
+    await new Promise<void>((resolve) => parser.end(() => resolve()))
+    yield drain()
+  } finally {
+    await rest?.return()
+    parser.destroy()
   }
 }
 
@@ -131,7 +180,7 @@ function toFileError(error: unknown, limits: BulkFileLimits): Error {
     const where = line === undefined ? '' : ` (near line ${line})`
     switch (error.code) {
       case 'CSV_MAX_RECORD_SIZE':
-        return new BulkFileError('record-too-long', `A line of the file is longer than ${sizeText(limits.maxRecordChars)}${where}: this is not a list of cards (or a quote is not closed).`, line)
+        return new BulkFileError('record-too-long', `A line of the file is longer than ${sizeText(limits.maxRecordBytes)}${where}: this is not a list of cards (or a quote is not closed).`, line)
       case 'CSV_QUOTE_NOT_CLOSED':
         return new BulkFileError('malformed', `A quoted cell is never closed${where}: check the quotes (") of the file.`, line)
       default:
@@ -139,6 +188,10 @@ function toFileError(error: unknown, limits: BulkFileLimits): Error {
     }
   }
   return new BulkFileError('unreadable', `The file could not be read: ${(error as Error).message}`)
+}
+
+function sizeText(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`
 }
 
 function lineSpan(cells: readonly string[]): number {
@@ -150,32 +203,28 @@ function lineSpan(cells: readonly string[]): number {
   return lines
 }
 
-async function* dataRows(
-  records: AsyncGenerator<{ line: number; cells: string[] }, void, undefined>,
-  columns: ColumnIndexes,
-  limits: BulkFileLimits,
-): AsyncGenerator<BulkRow, void, undefined> {
+async function* dataRows(records: Records, columns: ColumnIndexes, limits: BulkFileLimits): AsyncGenerator<BulkRow[], void, undefined> {
   let count = 0
   try {
-    for await (const { line, cells } of records) {
-      // A line of blanks or bare separators (",,") is a blank line.
-      if (cells.every((cell) => cell.trim() === '')) continue
-      if (++count > limits.maxRows) {
-        throw new BulkFileError('too-many-rows', `The file has more than ${limits.maxRows.toLocaleString('en')} rows (one run at most): split it into several files.`, line)
+    for await (const batch of records) {
+      const rows: BulkRow[] = []
+      for (const { line, cells } of batch) {
+        // A line of blanks or bare separators (",,") is a blank line.
+        if (cells.every((cell) => cell.trim() === '')) continue
+        if (++count > limits.maxRows) {
+          throw new BulkFileError('too-many-rows', `The file has more than ${limits.maxRows.toLocaleString('en')} rows (one run at most): split it into several files.`, line)
+        }
+        rows.push({
+          line,
+          values: cells,
+          paymentId: (cells[columns.paymentId] ?? '').trim(),
+          phone: (cells[columns.phone] ?? '').trim(),
+          transactionRef: columns.transactionRef === null ? '' : (cells[columns.transactionRef] ?? '').trim(),
+        })
       }
-      yield {
-        line,
-        values: cells,
-        paymentId: (cells[columns.paymentId] ?? '').trim(),
-        phone: (cells[columns.phone] ?? '').trim(),
-        transactionRef: columns.transactionRef === null ? '' : (cells[columns.transactionRef] ?? '').trim(),
-      }
+      if (rows.length > 0) yield rows
     }
   } finally {
     await records.return()
   }
-}
-
-function sizeText(chars: number): string {
-  return chars % 1024 === 0 ? `${chars / 1024} KiB` : `${chars} characters`
 }

@@ -32,10 +32,12 @@ export async function previewBulkFile(path: string, deps: PreviewDeps, options: 
     const counts = emptyCategoryCounts()
     const firstRows: BulkPreviewRow[] = []
     let rows = 0
-    for await (const row of classifyBulkRows(csv.rows, deps.paymentOutcomes)) {
-      rows++
-      counts[row.category]++
-      if (firstRows.length < rowLimit) firstRows.push(previewRow(row, options.fullPhone ?? false))
+    for await (const batch of classifyBulkRows(csv.batches, deps.paymentOutcomes)) {
+      rows += batch.length
+      for (const row of batch) {
+        counts[row.category]++
+        if (firstRows.length < rowLimit) firstRows.push(previewRow(row, options.fullPhone ?? false))
+      }
     }
     let requestsToSend = 0
     for (const category of Object.keys(counts) as (keyof typeof counts)[]) {

@@ -1,6 +1,8 @@
 import { bulkTransactionRef, type BulkFieldErrors, type BulkRow, type ClassifiedBulkRow } from '../../shared/domain/bulk.ts'
-import { validateEnrollInput } from '../../shared/domain/enrollInput.ts'
+import { checkPaymentId, checkTransactionRef } from '../../shared/domain/enrollInput.ts'
+import { normalisePhone } from '../../shared/domain/phone.ts'
 import type { PaymentOutcome } from '../history/paymentOutcomes.ts'
+import { createPhoneNormaliser, type PhoneNormaliser } from './previewPhone.ts'
 
 // Each row's category (BULK_ROW_CATEGORIES, first matching wins): the Enroll form's rule,
 // then duplicates within the file, then history. Rows are looked up in history a batch at a
@@ -9,49 +11,48 @@ import type { PaymentOutcome } from '../history/paymentOutcomes.ts'
 /** History's answer for many payment ids (HistoryStore.paymentOutcomes). */
 export type PaymentOutcomeLookup = (paymentIds: readonly string[]) => Map<string, PaymentOutcome>
 
-export const CLASSIFY_BATCH = 1000
-
 // Any reference the generator makes is valid; an empty cell is checked as one generated.
 const PLACEHOLDER_REF = bulkTransactionRef(0, 1)
 
-/** The Enroll form's rule on one row: its MSISDN, or a message per field. */
-export function validateBulkRow(row: BulkRow): { msisdn: string } | { errors: BulkFieldErrors } {
-  const checked = validateEnrollInput({
-    paymentId: row.paymentId,
-    phone: row.phone,
-    transactionRef: row.transactionRef === '' ? PLACEHOLDER_REF : row.transactionRef,
-    signatureMethod: 'SHA-256',
-  })
-  if (checked.ok) return { msisdn: checked.value.mobilePhoneNumber }
-  const { paymentId, phone, transactionRef } = checked.errors
+export type BulkRowCheck = { msisdn: string } | { errors: BulkFieldErrors }
+
+/**
+ * The Enroll form's rule (validateEnrollInput: checkPaymentId, the phone rule,
+ * checkTransactionRef) on one row: its MSISDN, or a message per field. `normalise` is the
+ * phone rule; the preview passes the fast one (previewPhone.ts).
+ */
+export function validateBulkRow(row: BulkRow, normalise: PhoneNormaliser = normalisePhone): BulkRowCheck {
   const errors: BulkFieldErrors = {}
-  if (paymentId !== undefined) errors.paymentId = paymentId
-  if (phone !== undefined) errors.phone = phone
-  if (transactionRef !== undefined) errors.transactionRef = transactionRef
-  return { errors }
+  const paymentError = checkPaymentId(row.paymentId)
+  if (paymentError !== undefined) errors.paymentId = paymentError
+  const phone = normalise(row.phone)
+  if (!phone.ok) errors.phone = phone.error
+  const refError = checkTransactionRef(row.transactionRef === '' ? PLACEHOLDER_REF : row.transactionRef)
+  if (refError !== undefined) errors.transactionRef = refError
+  return phone.ok && paymentError === undefined && refError === undefined ? { msisdn: phone.msisdn } : { errors }
 }
 
-/** The rows with their category, in file order. */
-export async function* classifyBulkRows(rows: AsyncIterable<BulkRow>, lookup: PaymentOutcomeLookup): AsyncGenerator<ClassifiedBulkRow, void, undefined> {
+/**
+ * The rows with their category, in file order and in the reader's batches (each batch is
+ * looked up in history with one query per PAYMENT_LOOKUP_CHUNK ids).
+ */
+export async function* classifyBulkRows(batches: AsyncIterable<BulkRow[]>, lookup: PaymentOutcomeLookup): AsyncGenerator<ClassifiedBulkRow[], void, undefined> {
   const firstLineOf = new Map<string, number>()
-  let batch: ClassifiedBulkRow[] = []
-  for await (const row of rows) {
-    batch.push(classifyInFile(row, firstLineOf))
-    if (batch.length >= CLASSIFY_BATCH) {
-      yield* withHistory(batch, lookup)
-      batch = []
-    }
+  const normalise = createPhoneNormaliser()
+  for await (const rows of batches) {
+    const batch = rows.map((row) => classifyInFile(row, firstLineOf, normalise))
+    yield withHistory(batch, lookup)
   }
-  yield* withHistory(batch, lookup)
 }
 
-function classifyInFile(row: BulkRow, firstLineOf: Map<string, number>): ClassifiedBulkRow {
-  const checked = validateBulkRow(row)
-  if ('errors' in checked) return { ...row, category: 'invalid', msisdn: null, errors: checked.errors }
-  const earlier = firstLineOf.get(row.paymentId)
-  if (earlier !== undefined) return { ...row, category: 'duplicate-in-file', msisdn: checked.msisdn, duplicateOfLine: earlier }
-  firstLineOf.set(row.paymentId, row.line)
-  return { ...row, category: 'ready', msisdn: checked.msisdn }
+function classifyInFile(row: BulkRow, firstLineOf: Map<string, number>, normalise: PhoneNormaliser): ClassifiedBulkRow {
+  const { line, values, paymentId, phone, transactionRef } = row
+  const checked = validateBulkRow(row, normalise)
+  if ('errors' in checked) return { line, values, paymentId, phone, transactionRef, category: 'invalid', msisdn: null, errors: checked.errors }
+  const earlier = firstLineOf.get(paymentId)
+  if (earlier !== undefined) return { line, values, paymentId, phone, transactionRef, category: 'duplicate-in-file', msisdn: checked.msisdn, duplicateOfLine: earlier }
+  firstLineOf.set(paymentId, line)
+  return { line, values, paymentId, phone, transactionRef, category: 'ready', msisdn: checked.msisdn }
 }
 
 function withHistory(batch: ClassifiedBulkRow[], lookup: PaymentOutcomeLookup): ClassifiedBulkRow[] {

@@ -1,12 +1,11 @@
 import type { AttemptRecord, Channel } from '../../shared/domain/attempt.ts'
 import { validateEnrollInput, type EnrollInput } from '../../shared/domain/enrollInput.ts'
-import { ENROLL_PATH, ENVIRONMENT_LABELS, type EnvironmentId } from '../../shared/domain/environments.ts'
-import { maskPhone } from '../../shared/domain/phone.ts'
+import type { EnvironmentId } from '../../shared/domain/environments.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
-import { contentHash } from '../audit/auditHash.ts'
 import type { AuditTrail } from '../audit/types.ts'
 import type { HistoryStore } from '../history/types.ts'
 import type { Logger } from '../log/logger.ts'
+import { attemptAuditEntry, clientErrorResult, completionOf, newAttemptRecord, outcomeAuditEntry } from './attemptSteps.ts'
 import { checkTargetUrls } from '../protocol/targetUrls.ts'
 import type { EnrollBody, EnrollCallResult, EnrollTarget } from '../protocol/types.ts'
 
@@ -101,36 +100,10 @@ export function createEnrollService(deps: EnrollServiceDeps) {
     const body: EnrollBody = { paymentId: input.paymentId, mobilePhoneNumber: input.mobilePhoneNumber, transactionRef: input.transactionRef }
 
     const startedAt = deps.now()
+    const retryOf = request.retryOf ?? null
     try {
-      const id = deps.history.begin({
-        startedAt,
-        environment: request.environment,
-        baseUrl: target.baseUrl,
-        channel: deps.channel,
-        operator: deps.operator,
-        appVersion: deps.appVersion,
-        clientId: target.credentials.clientId,
-        paymentId: body.paymentId,
-        phone: body.mobilePhoneNumber,
-        transactionRef: body.transactionRef,
-        signatureMethod: target.signatureMethod,
-        requestUrl: `${target.baseUrl}${ENROLL_PATH}`,
-        requestHeaders: {},
-        requestBody: JSON.stringify(body),
-        retryOf: request.retryOf ?? null,
-      })
-      deps.audit.record({
-        action: 'enroll.attempt',
-        summary: `Enrollment #${id} of payment ${body.paymentId} (ref ${body.transactionRef}) sent to ${ENVIRONMENT_LABELS[request.environment]}${request.retryOf ? `, retrying #${request.retryOf}` : ''}`,
-        details: {
-          attemptId: id,
-          environment: request.environment,
-          paymentId: body.paymentId,
-          phone: maskPhone(body.mobilePhoneNumber),
-          transactionRef: body.transactionRef,
-          retryOf: request.retryOf ?? null,
-        },
-      })
+      const id = deps.history.begin(newAttemptRecord({ environment: request.environment, channel: deps.channel, operator: deps.operator, appVersion: deps.appVersion }, target, body, startedAt, retryOf))
+      deps.audit.record(attemptAuditEntry(id, request.environment, body, retryOf))
       deps.logger.info('enroll.start', { attemptId: id, environment: request.environment, paymentId: body.paymentId, phone: body.mobilePhoneNumber })
 
       let result: EnrollCallResult
@@ -144,38 +117,12 @@ export function createEnrollService(deps: EnrollServiceDeps) {
         })
       } catch (error) {
         // A defect in the client: if the request may have left, the outcome is unknown.
-        const reason = error instanceof Error ? error.message : String(error)
-        deps.logger.error('enroll.client-error', { attemptId: id, reason })
-        result = {
-          outcome: sending ? 'unknown' : 'failed',
-          httpStatus: null,
-          responseHeaders: null,
-          responseBody: null,
-          errors: [],
-          failureReason: sending
-            ? `The console hit an internal error after sending (${reason}); the card may or may not be enrolled.`
-            : `The console hit an internal error before sending (${reason}).`,
-          tokenMs: null,
-          requestMs: null,
-          clockOffsetMs: null,
-          requestHeaders: {},
-        }
+        deps.logger.error('enroll.client-error', { attemptId: id, reason: error instanceof Error ? error.message : String(error) })
+        result = clientErrorResult(error, sending)
       }
 
       const finishedAt = deps.now()
-      deps.history.complete(id, {
-        finishedAt,
-        httpStatus: result.httpStatus,
-        responseHeaders: result.responseHeaders,
-        responseBody: result.responseBody,
-        outcome: result.outcome,
-        errors: result.errors,
-        failureReason: result.failureReason,
-        tokenMs: result.tokenMs,
-        requestMs: result.requestMs,
-        durationMs: finishedAt - startedAt,
-        clockOffsetMs: result.clockOffsetMs,
-      })
+      deps.history.complete(id, completionOf(result, startedAt, finishedAt))
       deps.logger.info('enroll.done', {
         attemptId: id,
         outcome: result.outcome,
@@ -194,13 +141,8 @@ export function createEnrollService(deps: EnrollServiceDeps) {
 
   /** The outcome as an audit entry, with the hash of the completed history row it describes. */
   function recordOutcome(record: AttemptRecord): void {
-    const codes = record.errors.map((e) => e.code)
     try {
-      deps.audit.record({
-        action: 'enroll.outcome',
-        summary: `Enrollment #${record.id} of payment ${record.paymentId}: ${record.outcome}${record.httpStatus === null ? '' : ` (HTTP ${record.httpStatus}${codes.length ? `, ${codes.join(', ')}` : ''})`}`,
-        details: { attemptId: record.id, outcome: record.outcome, httpStatus: record.httpStatus, codes, durationMs: record.durationMs, historyRowHash: contentHash(record) },
-      })
+      deps.audit.record(outcomeAuditEntry(record))
     } catch (error) {
       // The attempt is complete in history either way; a trail that refuses the entry is logged loudly.
       deps.logger.error('audit.outcome-not-recorded', { attemptId: record.id, reason: error instanceof Error ? error.message : String(error) })

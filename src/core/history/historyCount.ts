@@ -8,7 +8,7 @@ import type { StatementCache } from './statementCache.ts'
 //  - outcome / environment / operator / date only: attempt_day_counts for the whole UTC days
 //    in the range, plus an exact count from attempts_started for the two cut days;
 //  - a code with those: attempt_codes alone (it carries outcome, environment, operator);
-//  - anything else (payment id, search, no filter at all): the planner.
+//  - anything else (payment id, search, bulk run, no filter at all): the planner.
 
 const DAY_MS = 86_400_000
 
@@ -52,7 +52,7 @@ export function createCounter(statements: StatementCache, planner: Planner): Cou
     count(filter, compiled) {
       const searching = filter.search !== undefined && filter.search.trim() !== ''
       // No filter at all is SQLite's count(*) of the smallest index, cheaper than the sum.
-      if (searching || filter.paymentId !== undefined || compiled.predicates.length === 0) return planner.count(compiled)
+      if (searching || filter.paymentId !== undefined || filter.runId !== undefined || compiled.predicates.length === 0) return planner.count(compiled)
       if (filter.code !== undefined) {
         return scalar('SELECT count(*) AS n FROM attempt_codes', [{ sql: 'code = ?', params: [filter.code] }, ...between('started_at', filter.from, filter.to), ...carriedFilters(filter, '')])
       }

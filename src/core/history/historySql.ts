@@ -140,6 +140,17 @@ export function compileFilter(filter: HistoryFilter, pickTrigrams: TrigramPicker
     })
   }
 
+  if (filter.runId !== undefined) {
+    // A bulk run's attempts (bulk_rows.attempt_id, schema version 4), read through its rows.
+    predicates.push({ sql: 'a.id IN (SELECT attempt_id FROM bulk_rows WHERE run_id = ? AND attempt_id IS NOT NULL)', params: [filter.runId] })
+    drivers.push({
+      name: 'run',
+      from: 'bulk_rows r CROSS JOIN attempts a ON a.id = r.attempt_id',
+      where: [{ sql: 'r.run_id = ?', params: [filter.runId] }],
+      estimate: { sql: 'SELECT count(*) AS n FROM (SELECT 1 FROM bulk_rows WHERE run_id = ? AND attempt_id IS NOT NULL LIMIT ?)', params: [filter.runId] },
+    })
+  }
+
   const searching = filter.search !== undefined && filter.search.trim() !== ''
   if (searching) {
     const search = parseSearch(filter.search ?? '')

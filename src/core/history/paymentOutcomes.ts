@@ -17,7 +17,7 @@ export interface PaymentOutcome {
 
 type Statement = (sql: string) => StatementSync
 
-const SQL = `SELECT a.payment_id AS p, a.id AS id, a.outcome AS o FROM attempts a INDEXED BY attempts_payment
+export const PAYMENT_OUTCOMES_SQL = `SELECT a.payment_id AS p, a.id AS id, a.outcome AS o FROM attempts a INDEXED BY attempts_payment
   WHERE a.payment_id IN (${Array.from({ length: PAYMENT_LOOKUP_CHUNK }, () => '?').join(', ')})
   AND a.outcome IN ('enrolled', 'unknown') ORDER BY a.payment_id, a.started_at, a.id`
 
@@ -29,7 +29,7 @@ export function paymentOutcomes(statement: Statement, paymentIds: readonly strin
     const chunk = unique.slice(at, at + PAYMENT_LOOKUP_CHUNK)
     while (chunk.length < PAYMENT_LOOKUP_CHUNK) chunk.push(chunk[0] as string)
     // Oldest first, so the newest attempt of each outcome is the one kept.
-    for (const row of statement(SQL).all(...chunk) as { p: string; id: number; o: 'enrolled' | 'unknown' }[]) {
+    for (const row of statement(PAYMENT_OUTCOMES_SQL).all(...chunk) as { p: string; id: number; o: 'enrolled' | 'unknown' }[]) {
       const known = found.get(row.p)
       if (known?.outcome === 'enrolled' && row.o === 'unknown') continue
       found.set(row.p, { outcome: row.o, attemptId: row.id })

@@ -31,6 +31,10 @@ export interface TrainingServerOptions {
   onRequest?: (request: { method: string; path: string }) => void
   /** Called with every access token issued (the E2E suite checks none leaks into stored data). */
   onTokenIssued?: (token: string) => void
+  /** Called with the payment id of every enrollment request as it arrives (bulk tests: sent at most once). */
+  onEnrollmentRequest?: (request: { paymentId: string }) => void
+  /** Added to every enrollment answer (benchmarks: a server 20 ms away). Default 0. */
+  answerDelayMs?: number
   /** Called with the Signature header of every enrollment request (the E2E scan looks for each). */
   onSignatureReceived?: (signature: string) => void
 }
@@ -98,6 +102,13 @@ export async function startTrainingServer(options: TrainingServerOptions = {}): 
   }
 
   function handleEnroll(req: IncomingMessage, res: ServerResponse, path: string, rawBody: string): void {
+    if (options.onEnrollmentRequest) options.onEnrollmentRequest({ paymentId: echoFields(rawBody).paymentId })
+    const delayMs = options.answerDelayMs ?? 0
+    if (delayMs > 0) later(res, delayMs, () => answerEnroll(req, res, path, rawBody))
+    else answerEnroll(req, res, path, rawBody)
+  }
+
+  function answerEnroll(req: IncomingMessage, res: ServerResponse, path: string, rawBody: string): void {
     const signature = req.headers.signature
     if (typeof signature === 'string' && signature !== '') options.onSignatureReceived?.(signature)
     const echo = echoFields(rawBody)

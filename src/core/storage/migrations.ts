@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { createAuditSchema } from '../audit/schema.ts'
+import { createBulkRunSchema } from '../bulk/runSchema.ts'
 import { createHistorySchema } from '../history/schema.ts'
 import { createTrendCounts } from '../history/trendSchema.ts'
 import { immediateTransaction } from './transaction.ts'
@@ -19,6 +20,7 @@ export const APP_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'history', up: createHistorySchema },
   { version: 2, name: 'audit', up: createAuditSchema },
   { version: 3, name: 'trend counts', up: createTrendCounts },
+  { version: 4, name: 'bulk runs', up: createBulkRunSchema },
 ]
 
 export class SchemaTooNewError extends Error {

@@ -60,8 +60,8 @@ export type BulkColumnMapping = Partial<Record<BulkColumnRole, string>>
 export const BULK_FILE_LIMITS = {
   /** Data rows per file (one run). */
   maxRows: 100_000,
-  /** Characters in one record (a line, or several lines of one quoted record). */
-  maxRecordChars: 64 * 1024,
+  /** Bytes of one record (a line, or the lines of one quoted record). */
+  maxRecordBytes: 64 * 1024,
 } as const
 
 export type BulkDelimiter = ',' | ';'
@@ -88,7 +88,7 @@ export const BULK_FILE_PROBLEMS = [
   'no-header', // the first line holds data, not column names
   'utf16', // UTF-16 (BOM FF FE / FE FF, or NUL bytes): save as "CSV UTF-8"
   'not-utf8', // bytes that are not UTF-8
-  'record-too-long', // one record over BULK_FILE_LIMITS.maxRecordChars
+  'record-too-long', // one record over BULK_FILE_LIMITS.maxRecordBytes
   'too-many-rows', // over BULK_FILE_LIMITS.maxRows
   'malformed', // a quote is not closed, or text follows a closing quote
   'duplicate-headers', // two columns with the same name

@@ -29,6 +29,8 @@ export const historyFilterSchema = z.object({
   search: z.string().trim().min(1).max(64).optional(),
   paymentId: z.string().max(19).regex(/^\d{1,19}$/).optional(),
   sort: z.enum(HISTORY_SORTS).optional(),
+  /** Only the attempts of this bulk run (issue 12). */
+  runId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 })
 export type HistoryFilter = z.infer<typeof historyFilterSchema>
 

@@ -1,0 +1,217 @@
+import type { DatabaseSync } from 'node:sqlite'
+import type { Channel } from '../../shared/domain/attempt.ts'
+import {
+  bulkConfirmationText,
+  checkBulkSettings,
+  isBulkConfirmed,
+  isResumableState,
+  type BulkProgress,
+  type BulkRowInput,
+  type BulkRun,
+  type BulkRunSettings,
+  type BulkRunSummary,
+} from '../../shared/domain/bulkRun.ts'
+import { validateEnrollInput } from '../../shared/domain/enrollInput.ts'
+import { ENVIRONMENT_LABELS, type EnvironmentId } from '../../shared/domain/environments.ts'
+import { fail, ok, type Result } from '../../shared/domain/result.ts'
+import { DEFAULT_SIGNATURE_METHOD } from '../../shared/domain/signatureMethods.ts'
+import type { AuditTrail } from '../audit/types.ts'
+import type { EnrollCaller, TargetResolution } from '../enroll/enrollService.ts'
+import type { HistoryStore } from '../history/types.ts'
+import type { Logger } from '../log/logger.ts'
+import { checkTargetUrls } from '../protocol/targetUrls.ts'
+import type { EnrollTarget } from '../protocol/types.ts'
+import { startEngine, type RunHandle } from './runEngine.ts'
+import type { RunStore } from './runStore.ts'
+
+// The bulk runner's API (console IPC and CLI alike): store a run with its rows, start or
+// resume it (checks first: settings, audit key, production confirmation, destination, nobody
+// else driving it), pause/resume/cancel, the summary with the unknown rows, and "retry failed
+// rows" as a new run.
+
+export interface BulkRunnerDeps {
+  db: DatabaseSync
+  history: HistoryStore
+  runs: RunStore
+  audit: AuditTrail
+  client: EnrollCaller
+  logger: Logger
+  now: () => number
+  operator: string
+  appVersion: string
+  channel: Channel
+  resolveTarget(environment: EnvironmentId): Promise<TargetResolution>
+}
+
+export interface CreateRunRequest {
+  fileName: string
+  fileFingerprint: string
+  environment: EnvironmentId
+  mapping: Record<string, string>
+  settings: BulkRunSettings
+  /** The preview's rows, in file order (an iterator is read once, never held whole). */
+  rows: Iterable<BulkRowInput>
+}
+
+export interface StartRunOptions {
+  /** Production: the typed `production <rows>` (bulkConfirmationText). */
+  confirmation?: string | undefined
+  onProgress?: (progress: BulkProgress) => void
+}
+
+/** A row the preview marked to send but that fails the Enroll form's rules: stored skipped, never sent. */
+export const INVALID_ROW_CATEGORY = 'invalid'
+
+export function createBulkRunner(deps: BulkRunnerDeps) {
+  const { runs } = deps
+  const active = new Map<number, RunHandle>()
+
+  async function target(environment: EnvironmentId): Promise<Result<EnrollTarget>> {
+    const resolution = await deps.resolveTarget(environment)
+    if (!resolution.ok) return resolution.result
+    const urls = checkTargetUrls(resolution.target)
+    if (!urls.ok) return fail('invalid-input', urls.reason)
+    return ok({ ...resolution.target, baseUrl: urls.baseUrl, passportUrl: urls.passportUrl, signatureMethod: DEFAULT_SIGNATURE_METHOD })
+  }
+
+  /** Stores the run and its rows (nothing is sent). A row to send that fails the Enroll rules is stored skipped. */
+  async function create(request: CreateRunRequest, retryOfRun: number | null = null): Promise<Result<BulkRun>> {
+    const refused = checkBulkSettings(request.settings)
+    if (refused) return fail('invalid-input', refused)
+    const resolved = await target(request.environment)
+    if (!resolved.ok) return resolved
+    const run = runs.create(
+      {
+        fileName: request.fileName,
+        fileFingerprint: request.fileFingerprint,
+        environment: request.environment,
+        baseUrl: resolved.value.baseUrl,
+        mapping: request.mapping,
+        concurrency: request.settings.concurrency,
+        rate: request.settings.rate,
+        operator: deps.operator,
+        retryOfRun,
+      },
+      checkedRows(request.rows),
+    )
+    return ok(run)
+  }
+
+  function* checkedRows(rows: Iterable<BulkRowInput>): Generator<BulkRowInput> {
+    for (const row of rows) {
+      if (!row.send) {
+        yield row
+        continue
+      }
+      const checked = validateEnrollInput({ paymentId: row.paymentId, phone: row.phone, transactionRef: row.transactionRef, signatureMethod: DEFAULT_SIGNATURE_METHOD })
+      yield checked.ok ? { ...row, phone: checked.value.mobilePhoneNumber } : { ...row, category: INVALID_ROW_CATEGORY, send: false }
+    }
+  }
+
+  /** Starts a stored run, or resumes one left unfinished: rows with an attempt are never sent again. */
+  async function start(runId: number, options: StartRunOptions = {}): Promise<Result<RunHandle>> {
+    const running = active.get(runId)
+    if (running) return ok(running)
+    const run = runs.get(runId)
+    if (!run) return fail('not-found', `Bulk run #${runId} is not in the history.`)
+    if (!isResumableState(run.state)) return fail('invalid-input', `Bulk run #${runId} is ${run.state}; it cannot be started again.`)
+    const auditRefusal = deps.audit.unavailable()
+    if (auditRefusal) return fail('keychain-unavailable', auditRefusal)
+    const counts = runs.counts(runId)
+    const requests = counts.total - counts.skipped
+    if (!isBulkConfirmed(run.environment, requests, options.confirmation)) {
+      return fail(
+        'confirmation-required',
+        `Sending ${requests} enrollments to ${ENVIRONMENT_LABELS[run.environment]} needs a typed confirmation: "${bulkConfirmationText(run.environment, requests)}".`,
+      )
+    }
+    const resolved = await target(run.environment)
+    if (!resolved.ok) return resolved
+    if (resolved.value.baseUrl !== run.baseUrl) {
+      return fail('destination-changed', `Bulk run #${runId} was started against ${run.baseUrl}, but ${ENVIRONMENT_LABELS[run.environment]} now points at ${resolved.value.baseUrl}. Nothing was sent.`)
+    }
+    const fresh = runs.isFresh(runId)
+    if (!runs.claim(runId)) return fail('busy', `Bulk run #${runId} is being sent by another window or command.`)
+    const unknown = fresh ? 0 : runs.unknownRows(runId).length
+    deps.audit.record({
+      action: fresh ? 'bulk.start' : 'bulk.resume',
+      summary: `Bulk run #${runId} (${run.fileName}) ${fresh ? 'started' : 'resumed'} on ${ENVIRONMENT_LABELS[run.environment]}: ${counts.pending} to send, concurrency ${run.concurrency}, ${run.rate === null ? 'no rate limit' : `at most ${run.rate}/s`}${unknown ? `, ${unknown} unknown left as they are` : ''}`,
+      details: { runId, environment: run.environment, fileName: run.fileName, fileFingerprint: run.fileFingerprint, pending: counts.pending, skipped: counts.skipped, unknown, concurrency: run.concurrency, rate: run.rate, retryOfRun: run.retryOfRun },
+    })
+    deps.logger.info('bulk.start', { runId, pending: counts.pending, resumed: !fresh })
+    const handle = startEngine(
+      { db: deps.db, history: deps.history, runs, audit: deps.audit, client: deps.client, logger: deps.logger, now: deps.now, context: { environment: run.environment, channel: deps.channel, operator: deps.operator, appVersion: deps.appVersion } },
+      run,
+      resolved.value,
+      options.onProgress ?? (() => {}),
+      () => active.delete(runId),
+    )
+    active.set(runId, handle)
+    return ok(handle)
+  }
+
+  /** Cancels a run: the active one stops after its requests out; one left unfinished elsewhere is closed. */
+  function cancel(runId: number): Result<null> {
+    const handle = active.get(runId)
+    if (handle) {
+      handle.cancel()
+      return ok(null)
+    }
+    const run = runs.get(runId)
+    if (!run) return fail('not-found', `Bulk run #${runId} is not in the history.`)
+    if (!isResumableState(run.state)) return fail('invalid-input', `Bulk run #${runId} is ${run.state}.`)
+    if (!runs.claim(runId)) return fail('busy', `Bulk run #${runId} is being sent by another window or command.`)
+    runs.setState(runId, 'cancelled')
+    deps.audit.record({ action: 'bulk.cancel', summary: `Bulk run #${runId} (${run.fileName}) cancelled while not running`, details: { runId, counts: runs.counts(runId) } })
+    return ok(null)
+  }
+
+  function summary(runId: number): Result<BulkRunSummary> {
+    const run = runs.get(runId)
+    if (!run) return fail('not-found', `Bulk run #${runId} is not in the history.`)
+    const out = active.get(runId)?.inFlight() ?? new Set<number>()
+    let retryable = 0
+    for (const _ of runs.retryableRows(runId)) retryable += 1
+    return ok({ run, counts: runs.counts(runId, out), unknownRows: runs.unknownRows(runId, out), retryableRows: retryable })
+  }
+
+  /** A new run (retry_of_run) of the rows rejected with a retry-later code or failed before reaching the API. */
+  async function retryFailed(runId: number, settings?: BulkRunSettings): Promise<Result<BulkRun>> {
+    const original = runs.get(runId)
+    if (!original) return fail('not-found', `Bulk run #${runId} is not in the history.`)
+    if (active.has(runId)) return fail('busy', `Bulk run #${runId} is still running; retry its failed rows once it has ended.`)
+    let any = false
+    for (const _ of runs.retryableRows(runId)) {
+      any = true
+      break
+    }
+    if (!any) return fail('not-found', `Bulk run #${runId} has no rows to retry (rejected with a retry-later code, or failed before reaching the API).`)
+    return create(
+      {
+        fileName: original.fileName,
+        fileFingerprint: original.fileFingerprint,
+        environment: original.environment,
+        mapping: original.mapping,
+        settings: settings ?? { concurrency: original.concurrency, rate: original.rate },
+        rows: runs.retryableRows(runId),
+      },
+      runId,
+    )
+  }
+
+  return {
+    create,
+    start,
+    cancel,
+    pause: (runId: number) => active.get(runId)?.pause(),
+    resume: (runId: number) => active.get(runId)?.resume(),
+    handle: (runId: number) => active.get(runId),
+    summary,
+    retryFailed,
+    /** The newest unfinished run of this file (same bytes), to resume. */
+    resumableFor: (fileFingerprint: string) => runs.resumableFor(fileFingerprint),
+    list: (limit: number) => runs.list(limit),
+  }
+}
+
+export type BulkRunner = ReturnType<typeof createBulkRunner>
