@@ -60,6 +60,7 @@ beforeAll(async () => {
     secretStore,
     host: {
       chooseSavePath: async () => void (counts.host += 1),
+      chooseOpenPath: async () => void (counts.host += 1),
       showInFolder: () => void (counts.host += 1),
       openFolder: async () => void (counts.host += 1),
       confirm: async () => ((counts.host += 1), false),
@@ -100,6 +101,16 @@ const VALID: Record<IpcMethod, unknown> = {
   listAudit: { limit: 10 },
   verifyAudit: undefined,
   exportAudit: { from: 0, to: 1 },
+  pickBulkFile: undefined,
+  previewBulkFile: { fileId: 'f1', mapping: { paymentId: 'Payment', phone: 'Phone', transactionRef: 'Ref' } },
+  startBulkRun: { fileId: 'f1', environment: 'training', concurrency: 4, rate: 5, productionConfirmation: 'production 3' },
+  pauseBulkRun: { runId: 1 },
+  resumeBulkRun: { runId: 1, productionConfirmation: 'production 3' },
+  cancelBulkRun: { runId: 1 },
+  listBulkRuns: undefined,
+  getBulkRun: { runId: 1 },
+  retryBulkRun: { runId: 1, productionConfirmation: 'production 2' },
+  exportBulkRun: { runId: 1, fullPhone: false },
 }
 
 interface Def {

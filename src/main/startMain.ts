@@ -86,6 +86,8 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
     async close() {
       stopRetention()
       logger.info('main.stopping')
+      // Bulk runs: nothing new starts, requests out finish, each run left resumable.
+      await core.bulk.stopAll()
       await training.close()
       await core.audit.flush()
       core.close()

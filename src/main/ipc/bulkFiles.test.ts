@@ -12,6 +12,16 @@ describe('picked files', () => {
     expect(files.path('not-an-id')).toBeUndefined()
   })
 
+  it('remembers the bytes last previewed for a file it knows', () => {
+    const files = createPickedFiles()
+    const { fileId } = files.add('/a.csv')
+    expect(files.previewedSha256(fileId)).toBeUndefined()
+    files.previewed(fileId, 'ab12')
+    files.previewed('unknown', 'cd34')
+    expect(files.previewedSha256(fileId)).toBe('ab12')
+    expect(files.previewedSha256('unknown')).toBeUndefined()
+  })
+
   it('forgets the oldest picks past its limit', () => {
     const files = createPickedFiles(2)
     const first = files.add('/a.csv')

@@ -6,7 +6,7 @@ import { basename } from 'node:path'
  * file by the id given here, never by its path: a page can only use a file the operator chose.
  */
 export function createPickedFiles(limit = 32) {
-  const files = new Map<string, { path: string; name: string }>()
+  const files = new Map<string, { path: string; name: string; previewedSha256?: string }>()
   return {
     add(path: string): { fileId: string; name: string } {
       const fileId = randomUUID()
@@ -18,6 +18,14 @@ export function createPickedFiles(limit = 32) {
     },
     path(fileId: string): string | undefined {
       return files.get(fileId)?.path
+    },
+    /** The bytes the operator last saw previewed: a run of a file changed since is refused. */
+    previewed(fileId: string, sha256: string): void {
+      const file = files.get(fileId)
+      if (file) file.previewedSha256 = sha256
+    },
+    previewedSha256(fileId: string): string | undefined {
+      return files.get(fileId)?.previewedSha256
     },
   }
 }
