@@ -109,11 +109,11 @@ export async function openRunKit(options: RunKitOptions = {}): Promise<RunKit> {
 /** Rows to send, payment ids as given (the training server decides the outcome by suffix). */
 export function rowsOf(paymentIds: string[], overrides: Partial<BulkRowInput> = {}): BulkRowInput[] {
   return paymentIds.map((paymentId, i) => ({
-    rowNumber: i + 1,
+    line: i + 2,
+    values: [paymentId, '08031234567'],
     paymentId,
     phone: '08031234567',
     transactionRef: `JB-${paymentId}-Bulk`,
-    columns: { payment_id: paymentId, phone: '08031234567' },
     category: 'ready',
     send: true,
     ...overrides,

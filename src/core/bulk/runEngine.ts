@@ -37,6 +37,8 @@ export interface RunHandle {
   resume(): void
   /** Nothing new starts; requests out finish; the run ends `cancelled`. */
   cancel(): void
+  /** Shutdown: nothing new starts; resolves once the requests out have finished; the run is left `interrupted` (resumable). */
+  stop(): Promise<void>
   progress(): BulkProgress
   /** Attempt ids whose request is out now. */
   inFlight(): ReadonlySet<number>
@@ -64,21 +66,33 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
   let queue: PendingRow[] = []
   let afterRow = 0
   let exhausted = false
-  let state: 'running' | 'pausing' | 'paused' | 'cancelling' | 'done' = 'running'
+  let state: 'running' | 'pausing' | 'paused' | 'stopping' | 'cancelling' | 'done' = 'running'
   let endState: BulkRunState = 'running'
   let scheduled = false
   let timer: NodeJS.Timeout | undefined
   let lastProgressAt = 0
   let stopError: string | undefined
-  let settle!: (value: { state: BulkRunState; error?: string }) => void
-  let settled = new Promise<{ state: BulkRunState; error?: string }>((resolve) => (settle = resolve))
+  type Settled = { state: BulkRunState; error?: string }
+  let resolveSettled!: (value: Settled) => void
+  let isSettled = false
+  let settled = new Promise<Settled>((resolve) => (resolveSettled = resolve))
+  const settle = (value: Settled) => {
+    isSettled = true
+    resolveSettled(value)
+  }
+  /** A new promise for the next time the run comes to rest, unless the current one is still pending. */
+  function renew() {
+    if (!isSettled) return
+    isSettled = false
+    settled = new Promise<Settled>((resolve) => (resolveSettled = resolve))
+  }
 
   function nextRow(): PendingRow | undefined {
     if (queue.length === 0 && !exhausted) {
       queue = runs.pendingRows(run.id, afterRow, PAGE)
       if (queue.length < PAGE) exhausted = true
       const last = queue.at(-1)
-      if (last) afterRow = last.rowNumber
+      if (last) afterRow = last.line
     }
     return queue.shift()
   }
@@ -114,8 +128,8 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
           const body: EnrollBody = { paymentId: row.paymentId, mobilePhoneNumber: row.phone, transactionRef: row.transactionRef }
           const startedAt = now()
           const id = history.begin(newAttemptRecord(deps.context, target, body, startedAt, null))
-          runs.linkAttempt(run.id, row.rowNumber, id)
-          audit.record(attemptAuditEntry(id, run.environment, body, null, { bulkRun: run.id, row: row.rowNumber }))
+          runs.linkAttempt(run.id, row.line, id)
+          audit.record(attemptAuditEntry(id, run.environment, body, null, { bulkRun: run.id, line: row.line }))
           started.push({ row, id, body, startedAt })
         }
       })
@@ -144,6 +158,15 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
     if (state === 'running' && !rowsLeft() && out.size === 0 && answered.length === 0) return end('finished')
     if (state !== 'running' && out.size === 0 && answered.length === 0) {
       if (state === 'cancelling') return end('cancelled')
+      if (state === 'stopping') {
+        state = 'done'
+        endState = 'interrupted'
+        runs.setState(run.id, 'interrupted')
+        report(true)
+        onEnded()
+        settle({ state: 'interrupted' })
+        return
+      }
       if (state === 'pausing') {
         state = 'paused'
         runs.setState(run.id, stopError ? 'interrupted' : 'paused')
@@ -231,7 +254,7 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
     resume() {
       if (state !== 'pausing' && state !== 'paused') return
       if (stopError) return
-      if (state === 'paused') settled = new Promise((resolve) => (settle = resolve))
+      if (state === 'paused') renew()
       state = 'running'
       runs.setState(run.id, 'running')
       audit.record({ action: 'bulk.resume', summary: `Bulk run #${run.id} (${run.fileName}) resumed`, details: { runId: run.id } })
@@ -239,11 +262,25 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
     },
     cancel() {
       if (state === 'done' || state === 'cancelling') return
-      const wasPaused = state === 'paused'
       state = 'cancelling'
       clearTimeout(timer)
-      if (wasPaused) settled = new Promise((resolve) => (settle = resolve))
+      renew()
       schedule()
+    },
+    async stop() {
+      if (state === 'done') return
+      if (state === 'paused') {
+        // Nothing out: left as it is (paused, resumable).
+        state = 'done'
+        endState = 'paused'
+        onEnded()
+        return
+      }
+      state = 'stopping'
+      clearTimeout(timer)
+      renew()
+      schedule()
+      await settled
     },
     progress,
     inFlight: () => new Set(out),

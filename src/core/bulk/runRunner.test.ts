@@ -29,7 +29,7 @@ afterEach(async () => {
 })
 
 function request(rows: CreateRunRequest['rows'], settings: Partial<CreateRunRequest['settings']> = {}, environment: CreateRunRequest['environment'] = 'custom'): CreateRunRequest {
-  return { fileName: 'cards.csv', fileFingerprint: 'f'.repeat(64), environment, mapping: { paymentId: 'payment_id', phone: 'phone' }, settings: { concurrency: 4, rate: null, ...settings }, rows }
+  return { fileName: 'cards.csv', fileFingerprint: 'f'.repeat(64), environment, header: ['payment_id', 'phone'], mapping: { paymentId: 'payment_id', phone: 'phone' }, settings: { concurrency: 4, rate: null, ...settings }, rows }
 }
 
 async function created(k: RunKit, req: CreateRunRequest) {
@@ -49,7 +49,7 @@ const attemptsOf = (k: RunKit, paymentId: string) => k.history.chain(paymentId)
 describe('bulk runner', () => {
   it('stores the run and every row before sending anything; rows the preview left out or that fail the rules are never sent', async () => {
     kit = await openRunKit()
-    const rows = [...rowsOf(ids(3)), ...rowsOf(['700001'], { rowNumber: 4, category: 'duplicate', send: false }), ...rowsOf(['700011'], { rowNumber: 5, phone: '12' })]
+    const rows = [...rowsOf(ids(3)), ...rowsOf(['700001'], { line: 5, category: 'duplicate-in-file', send: false }), ...rowsOf(['700011'], { line: 6, phone: '12' })]
     const run = await created(kit, request(rows))
     expect(kit.received).toEqual([])
     const counts = kit.runs.counts(run.id)
@@ -190,7 +190,7 @@ describe('resuming and retrying', () => {
     // A crash after two rows were begun (unknown, one of them answered before dying is the same).
     expect(kit.runs.claim(run.id)).toBe(true)
     const k = kit
-    for (const rowNumber of [1, 2]) {
+    for (const line of [2, 3]) {
       k.temp.db.exec('BEGIN IMMEDIATE')
       const id = k.history.begin({
         startedAt: Date.now(),
@@ -200,7 +200,7 @@ describe('resuming and retrying', () => {
         operator: 'ada',
         appVersion: '0.0.0',
         clientId: 'x',
-        paymentId: paymentIds[rowNumber - 1] as string,
+        paymentId: paymentIds[line - 2] as string,
         phone: '2348031234567',
         transactionRef: 'JB-1',
         signatureMethod: 'SHA-256',
@@ -209,7 +209,7 @@ describe('resuming and retrying', () => {
         requestBody: '{}',
         retryOf: null,
       })
-      k.runs.linkAttempt(run.id, rowNumber, id)
+      k.runs.linkAttempt(run.id, line, id)
       k.temp.db.exec('COMMIT')
     }
     await kit.close(true)
@@ -221,7 +221,7 @@ describe('resuming and retrying', () => {
     expect(kit.received.map((r) => r.paymentId).sort()).toEqual(paymentIds.slice(2).sort())
     const summary = kit.runner.summary(run.id)
     if (!summary.ok) throw new Error('no summary')
-    expect(summary.value.unknownRows.map((r) => r.rowNumber)).toEqual([1, 2])
+    expect(summary.value.unknownRows.map((r) => r.line)).toEqual([2, 3])
     expect(summary.value.counts.outcomes).toMatchObject({ enrolled: 4, unknown: 2 })
     expect(kit.audit.list({ limit: 100 }).map((e) => e.action)).toContain('bulk.resume')
   })

@@ -11,6 +11,7 @@ import {
   type BulkRunSettings,
   type BulkRunSummary,
 } from '../../shared/domain/bulkRun.ts'
+import { bulkCategorySent, bulkTransactionRef, type BulkColumnMapping, type ClassifiedBulkRow } from '../../shared/domain/bulk.ts'
 import { validateEnrollInput } from '../../shared/domain/enrollInput.ts'
 import { ENVIRONMENT_LABELS, type EnvironmentId } from '../../shared/domain/environments.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
@@ -47,10 +48,23 @@ export interface CreateRunRequest {
   fileName: string
   fileFingerprint: string
   environment: EnvironmentId
-  mapping: Record<string, string>
+  header: string[]
+  mapping: BulkColumnMapping
   settings: BulkRunSettings
   /** The preview's rows, in file order (an iterator is read once, never held whole). */
   rows: Iterable<BulkRowInput>
+}
+
+export interface CreateFromFileRequest {
+  path: string
+  /** The mapping step's answer; without it the headers must be recognised. */
+  mapping?: BulkColumnMapping | undefined
+  /** Send the rows history flags (already enrolled, unknown outcome) too. Default false. */
+  includeFlagged?: boolean | undefined
+  /** The preview's fileSha256: a file changed since its preview is refused. */
+  expectedSha256?: string | undefined
+  environment: EnvironmentId
+  settings: BulkRunSettings
 }
 
 export interface StartRunOptions {
@@ -59,8 +73,18 @@ export interface StartRunOptions {
   onProgress?: (progress: BulkProgress) => void
 }
 
-/** A row the preview marked to send but that fails the Enroll form's rules: stored skipped, never sent. */
-export const INVALID_ROW_CATEGORY = 'invalid'
+/** A classified row as stored: the MSISDN is sent, an empty reference is generated (bulkTransactionRef). */
+function rowInput(row: ClassifiedBulkRow, includeFlagged: boolean, createdAt: number): BulkRowInput {
+  return {
+    line: row.line,
+    values: row.values,
+    paymentId: row.paymentId,
+    phone: row.msisdn ?? row.phone,
+    transactionRef: row.transactionRef === '' ? bulkTransactionRef(createdAt, row.line) : row.transactionRef,
+    category: row.category,
+    send: bulkCategorySent(row.category, includeFlagged),
+  }
+}
 
 export function createBulkRunner(deps: BulkRunnerDeps) {
   const { runs } = deps
@@ -72,6 +96,34 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
     const urls = checkTargetUrls(resolution.target)
     if (!urls.ok) return fail('invalid-input', urls.reason)
     return ok({ ...resolution.target, baseUrl: urls.baseUrl, passportUrl: urls.passportUrl, signatureMethod: DEFAULT_SIGNATURE_METHOD })
+  }
+
+  /**
+   * Reads the file again with the preview's rules (bulkfile's reader and classifier) and stores
+   * the run with every row, its category and whether it is sent. Nothing is sent.
+   */
+  async function createFromFile(request: CreateFromFileRequest): Promise<Result<BulkRun>> {
+    const refused = checkBulkSettings(request.settings)
+    if (refused) return fail('invalid-input', refused)
+    const [{ openBulkCsv }, { classifyBulkRows }, { isBulkFileError }] = await Promise.all([import('./csvReader.ts'), import('./previewRows.ts'), import('./csvFileError.ts')])
+    const createdAt = deps.now()
+    // Held as the few strings a row is stored with: the run and all its rows go in one transaction.
+    const rows: BulkRowInput[] = []
+    let csv: Awaited<ReturnType<typeof openBulkCsv>>
+    try {
+      csv = await openBulkCsv(request.path, request.mapping ? { mapping: request.mapping } : {})
+      for await (const batch of classifyBulkRows(csv.batches, (ids) => deps.history.paymentOutcomes(ids))) {
+        for (const row of batch) rows.push(rowInput(row, request.includeFlagged === true, createdAt))
+      }
+    } catch (error) {
+      if (isBulkFileError(error)) return fail('bad-file', error.message)
+      throw error
+    }
+    const fingerprint = csv.sha256()
+    if (request.expectedSha256 !== undefined && request.expectedSha256 !== fingerprint) {
+      return fail('bad-file', `${csv.fileName} has changed since its preview. Preview it again before sending; nothing was sent.`)
+    }
+    return create({ fileName: csv.fileName, fileFingerprint: fingerprint, environment: request.environment, header: csv.header.headers, mapping: csv.mapping, settings: request.settings, rows })
   }
 
   /** Stores the run and its rows (nothing is sent). A row to send that fails the Enroll rules is stored skipped. */
@@ -86,6 +138,7 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
         fileFingerprint: request.fileFingerprint,
         environment: request.environment,
         baseUrl: resolved.value.baseUrl,
+        header: request.header,
         mapping: request.mapping,
         concurrency: request.settings.concurrency,
         rate: request.settings.rate,
@@ -104,7 +157,7 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
         continue
       }
       const checked = validateEnrollInput({ paymentId: row.paymentId, phone: row.phone, transactionRef: row.transactionRef, signatureMethod: DEFAULT_SIGNATURE_METHOD })
-      yield checked.ok ? { ...row, phone: checked.value.mobilePhoneNumber } : { ...row, category: INVALID_ROW_CATEGORY, send: false }
+      yield checked.ok ? { ...row, phone: checked.value.mobilePhoneNumber } : { ...row, category: 'invalid', send: false }
     }
   }
 
@@ -127,7 +180,8 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
     }
     const resolved = await target(run.environment)
     if (!resolved.ok) return resolved
-    if (resolved.value.baseUrl !== run.baseUrl) {
+    // Training's built-in server gets a new port at every start of the console: not a new destination.
+    if (run.environment !== 'training' && resolved.value.baseUrl !== run.baseUrl) {
       return fail('destination-changed', `Bulk run #${runId} was started against ${run.baseUrl}, but ${ENVIRONMENT_LABELS[run.environment]} now points at ${resolved.value.baseUrl}. Nothing was sent.`)
     }
     const fresh = runs.isFresh(runId)
@@ -191,6 +245,7 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
         fileName: original.fileName,
         fileFingerprint: original.fileFingerprint,
         environment: original.environment,
+        header: original.header,
         mapping: original.mapping,
         settings: settings ?? { concurrency: original.concurrency, rate: original.rate },
         rows: runs.retryableRows(runId),
@@ -199,15 +254,31 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
     )
   }
 
+  /**
+   * For shutdown: nothing new starts in any run, the requests out finish, and each run is left
+   * `interrupted` so that the next start offers to resume it.
+   */
+  async function stopAll(): Promise<void> {
+    const handles = [...active.values()]
+    await Promise.all(handles.map((handle) => handle.stop()))
+    for (const handle of handles) active.delete(handle.runId)
+  }
+
   return {
+    createFromFile,
     create,
     start,
+    stopAll,
     cancel,
     pause: (runId: number) => active.get(runId)?.pause(),
     resume: (runId: number) => active.get(runId)?.resume(),
     handle: (runId: number) => active.get(runId),
     summary,
     retryFailed,
+    /** Every row of a run joined to its attempt, in file order (run export, results list). */
+    rowResults: (runId: number) => runs.rowResults(runId),
+    /** Runs that can be resumed and are not running in this process (after a restart: offer to resume). */
+    unfinished: (limit = 20) => runs.list(limit).filter((run) => isResumableState(run.state) && !active.has(run.id)),
     /** The newest unfinished run of this file (same bytes), to resume. */
     resumableFor: (fileFingerprint: string) => runs.resumableFor(fileFingerprint),
     list: (limit: number) => runs.list(limit),

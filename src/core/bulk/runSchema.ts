@@ -18,6 +18,7 @@ export function createBulkRunSchema(db: DatabaseSync): void {
       file_fingerprint TEXT NOT NULL,
       environment TEXT NOT NULL,
       base_url TEXT NOT NULL,
+      header TEXT NOT NULL,
       mapping TEXT NOT NULL,
       concurrency INTEGER NOT NULL,
       rate REAL,
@@ -32,11 +33,11 @@ export function createBulkRunSchema(db: DatabaseSync): void {
 
     CREATE TABLE bulk_rows (
       run_id INTEGER NOT NULL REFERENCES bulk_runs (id),
-      row_number INTEGER NOT NULL,
+      row_number INTEGER NOT NULL, -- the line in the file (header = 1)
       payment_id TEXT NOT NULL,
       phone TEXT NOT NULL,
       transaction_ref TEXT NOT NULL,
-      columns TEXT NOT NULL,
+      columns TEXT NOT NULL, -- the row's input cells, a JSON array in the header's order
       category TEXT NOT NULL,
       attempt_id INTEGER,
       state TEXT NOT NULL CHECK (state IN ('pending', 'skipped', 'attempted')),

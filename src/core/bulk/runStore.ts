@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
+import type { BulkColumnMapping, BulkRowAttempt, BulkRowCategory, BulkRunRowResult } from '../../shared/domain/bulk.ts'
 import type { BulkCounts, BulkRowInput, BulkRun, BulkRunState, BulkUnknownRow } from '../../shared/domain/bulkRun.ts'
 import type { EnvironmentId } from '../../shared/domain/environments.ts'
 import { isRetryLater } from '../../shared/domain/errorCodes.ts'
@@ -13,7 +14,7 @@ import { immediateTransaction } from '../storage/transaction.ts'
 export type NewBulkRun = Omit<BulkRun, 'id' | 'state' | 'createdAt' | 'finishedAt'>
 
 /** A row the runner sends: what it needs to build the request and to link the attempt. */
-export type PendingRow = Pick<BulkRowInput, 'rowNumber' | 'paymentId' | 'phone' | 'transactionRef'>
+export type PendingRow = Pick<BulkRowInput, 'line' | 'paymentId' | 'phone' | 'transactionRef'>
 
 export interface RunStoreOptions {
   now: () => number
@@ -28,6 +29,7 @@ interface RunRow {
   file_fingerprint: string
   environment: string
   base_url: string
+  header: string
   mapping: string
   concurrency: number
   rate: number | null
@@ -39,7 +41,7 @@ interface RunRow {
   owner_pid: number | null
 }
 
-const RUN_COLUMNS = 'id, file_name, file_fingerprint, environment, base_url, mapping, concurrency, rate, state, created_at, finished_at, operator, retry_of_run, owner_pid'
+const RUN_COLUMNS = 'id, file_name, file_fingerprint, environment, base_url, header, mapping, concurrency, rate, state, created_at, finished_at, operator, retry_of_run, owner_pid'
 
 function toRun(row: RunRow): BulkRun {
   return {
@@ -48,7 +50,8 @@ function toRun(row: RunRow): BulkRun {
     fileFingerprint: row.file_fingerprint,
     environment: row.environment as EnvironmentId,
     baseUrl: row.base_url,
-    mapping: JSON.parse(row.mapping) as Record<string, string>,
+    header: JSON.parse(row.header) as string[],
+    mapping: JSON.parse(row.mapping) as BulkColumnMapping,
     concurrency: row.concurrency,
     rate: row.rate,
     state: row.state as BulkRunState,
@@ -95,15 +98,15 @@ export function createRunStore(db: DatabaseSync, options: RunStoreOptions) {
   function create(run: NewBulkRun, rows: Iterable<BulkRowInput>): BulkRun {
     const id = immediateTransaction(db, () => {
       const { lastInsertRowid } = sql(
-        `INSERT INTO bulk_runs (file_name, file_fingerprint, environment, base_url, mapping, concurrency, rate, state, created_at, operator, retry_of_run)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'paused', ?, ?, ?)`,
-      ).run(run.fileName, run.fileFingerprint, run.environment, run.baseUrl, JSON.stringify(run.mapping), run.concurrency, run.rate, options.now(), run.operator, run.retryOfRun)
+        `INSERT INTO bulk_runs (file_name, file_fingerprint, environment, base_url, header, mapping, concurrency, rate, state, created_at, operator, retry_of_run)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'paused', ?, ?, ?)`,
+      ).run(run.fileName, run.fileFingerprint, run.environment, run.baseUrl, JSON.stringify(run.header), JSON.stringify(run.mapping), run.concurrency, run.rate, options.now(), run.operator, run.retryOfRun)
       const runId = Number(lastInsertRowid)
       const insert = sql(
         `INSERT INTO bulk_rows (run_id, row_number, payment_id, phone, transaction_ref, columns, category, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       for (const row of rows) {
-        insert.run(runId, row.rowNumber, row.paymentId, row.phone, row.transactionRef, JSON.stringify(row.columns), row.category, row.send ? 'pending' : 'skipped')
+        insert.run(runId, row.line, row.paymentId, row.phone, row.transactionRef, JSON.stringify(row.values), row.category, row.send ? 'pending' : 'skipped')
       }
       return runId
     })
@@ -138,7 +141,7 @@ export function createRunStore(db: DatabaseSync, options: RunStoreOptions) {
       `SELECT row_number, payment_id, phone, transaction_ref FROM bulk_rows
        WHERE run_id = ? AND state = 'pending' AND row_number > ? ORDER BY row_number LIMIT ?`,
     ).all(runId, afterRow, limit) as { row_number: number; payment_id: string; phone: string; transaction_ref: string }[]
-    return rows.map((r) => ({ rowNumber: r.row_number, paymentId: r.payment_id, phone: r.phone, transactionRef: r.transaction_ref }))
+    return rows.map((r) => ({ line: r.row_number, paymentId: r.payment_id, phone: r.phone, transactionRef: r.transaction_ref }))
   }
 
   /**
@@ -146,13 +149,13 @@ export function createRunStore(db: DatabaseSync, options: RunStoreOptions) {
    * `history.begin`: a row that is no longer pending (another process took it) throws, which
    * rolls the attempt back, so a row never gets two attempts.
    */
-  function linkAttempt(runId: number, rowNumber: number, attemptId: number): void {
+  function linkAttempt(runId: number, line: number, attemptId: number): void {
     const { changes } = sql(`UPDATE bulk_rows SET attempt_id = ?, state = 'attempted' WHERE run_id = ? AND row_number = ? AND state = 'pending'`).run(
       attemptId,
       runId,
-      rowNumber,
+      line,
     )
-    if (Number(changes) !== 1) throw new Error(`Row ${rowNumber} of bulk run #${runId} is not pending any more; it is not sent twice.`)
+    if (Number(changes) !== 1) throw new Error(`Row ${line} of bulk run #${runId} is not pending any more; it is not sent twice.`)
   }
 
   /** Rows per state, and attempted rows per outcome of their attempt (a purged attempt counts as unknown). */
@@ -184,7 +187,7 @@ export function createRunStore(db: DatabaseSync, options: RunStoreOptions) {
     ).all(runId) as { row_number: number; payment_id: string; transaction_ref: string; attempt_id: number }[]
     return rows
       .filter((r) => !inFlight.has(r.attempt_id))
-      .map((r) => ({ rowNumber: r.row_number, paymentId: r.payment_id, transactionRef: r.transaction_ref, attemptId: r.attempt_id }))
+      .map((r) => ({ line: r.row_number, paymentId: r.payment_id, transactionRef: r.transaction_ref, attemptId: r.attempt_id }))
   }
 
   /**
@@ -202,13 +205,41 @@ export function createRunStore(db: DatabaseSync, options: RunStoreOptions) {
       const retryable = row.outcome === 'failed' ? row.http_status === null : codes.length > 0 && codes.every(isRetryLater)
       if (!retryable) continue
       yield {
-        rowNumber: row.row_number as number,
+        line: row.row_number as number,
+        values: JSON.parse(row.columns as string) as string[],
         paymentId: row.payment_id as string,
         phone: row.phone as string,
         transactionRef: row.transaction_ref as string,
-        columns: JSON.parse(row.columns as string) as Record<string, string>,
-        category: row.category as string,
+        category: row.category as BulkRowCategory,
         send: true,
+      }
+    }
+  }
+
+  /** Every row of the run in file order, joined to its attempt (the run export and the results list). */
+  function* rowResults(runId: number): Generator<BulkRunRowResult> {
+    const select = sql(
+      `SELECT r.row_number, r.columns, r.category, r.state, r.attempt_id, a.outcome, a.http_status, a.errors, a.failure_reason
+       FROM bulk_rows r LEFT JOIN attempts a ON a.id = r.attempt_id WHERE r.run_id = ? ORDER BY r.row_number`,
+    )
+    for (const row of select.iterate(runId) as Iterable<Record<string, SQLInputValue>>) {
+      const attemptId = row.attempt_id as number | null
+      const attempt: BulkRowAttempt | null =
+        attemptId === null
+          ? null
+          : {
+              id: attemptId,
+              outcome: (row.outcome as Outcome | null) ?? 'unknown',
+              httpStatus: row.http_status as number | null,
+              errors: row.errors === null ? [] : (JSON.parse(row.errors as string) as BulkRowAttempt['errors']),
+              failureReason: row.failure_reason as string | null,
+            }
+      yield {
+        line: row.row_number as number,
+        values: JSON.parse(row.columns as string) as string[],
+        state: row.state === 'attempted' ? (attempt?.outcome ?? 'unknown') : (row.state as 'pending' | 'skipped'),
+        category: row.category as BulkRowCategory,
+        attempt,
       }
     }
   }
@@ -235,7 +266,7 @@ export function createRunStore(db: DatabaseSync, options: RunStoreOptions) {
     return rows.map((row) => toRun(settled(row)))
   }
 
-  return { create, get, list, isFresh, claim, setState, pendingRows, linkAttempt, counts, unknownRows, retryableRows, resumableFor }
+  return { create, get, list, isFresh, claim, setState, pendingRows, linkAttempt, counts, unknownRows, retryableRows, rowResults, resumableFor }
 }
 
 export type RunStore = ReturnType<typeof createRunStore>

@@ -16,8 +16,8 @@ afterEach(() => temp.cleanup())
 function seed(store: HistoryStore) {
   const runs = createRunStore(temp.db, { now: () => 1 })
   const rows = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ rowNumber: i + 1, paymentId: String(100 + i), phone: '2348031234567', transactionRef: `R${i}`, columns: {}, category: 'ready', send: true }))
-  const meta = { fileName: 'a.csv', fileFingerprint: 'x', environment: 'sandbox' as const, baseUrl: 'https://s', mapping: {}, concurrency: 1, rate: null, operator: 'ada', retryOfRun: null }
+    Array.from({ length: n }, (_, i) => ({ line: i + 1, values: [], paymentId: String(100 + i), phone: '2348031234567', transactionRef: `R${i}`, category: 'ready' as const, send: true }))
+  const meta = { fileName: 'a.csv', fileFingerprint: 'x', environment: 'sandbox' as const, baseUrl: 'https://s', header: [], mapping: {}, concurrency: 1, rate: null, operator: 'ada', retryOfRun: null }
   const a = runs.create(meta, rows(6))
   const b = runs.create(meta, rows(3))
   const linked: Record<number, number[]> = { [a.id]: [], [b.id]: [] }

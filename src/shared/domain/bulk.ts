@@ -1,4 +1,3 @@
-import type { EnvironmentId } from './environments.ts'
 import type { Outcome } from './outcome.ts'
 
 // The words of bulk enrollment from a CSV file (issue 12), shared by core (reader, preview,
@@ -212,17 +211,8 @@ export function emptyCategoryCounts(): BulkCategoryCounts {
 // ---------------------------------------------------------------------------------------------
 // Runs (the run store and runner are src/core/bulk/run*; these are the shapes they answer with)
 
-export const BULK_CONCURRENCY = { default: 4, max: 32 } as const
-
-/**
- * running     – rows are being sent (or the process sending them died: see `interrupted`);
- * paused      – nothing new starts until resumed;
- * interrupted – was running when its process ended (crash, closed window): offered to resume;
- * cancelled   – stopped by the operator; the rows not sent stay pending;
- * finished    – every row to send has an attempt.
- */
-export const BULK_RUN_STATES = ['running', 'paused', 'interrupted', 'cancelled', 'finished'] as const
-export type BulkRunState = (typeof BULK_RUN_STATES)[number]
+// The run itself (states, settings, progress, summary, the production confirmation) is
+// defined in bulkRun.ts.
 
 /**
  * A row of a run: `pending` (to send, no attempt yet), `skipped` (not sent: its preview
@@ -233,24 +223,6 @@ export type BulkRowState = 'pending' | 'skipped' | Outcome
 export const BULK_ROW_STATES: readonly BulkRowState[] = ['pending', 'skipped', 'enrolled', 'rejected', 'failed', 'unknown']
 
 export type BulkRowStateCounts = Record<BulkRowState, number>
-
-export interface BulkRunSummary {
-  id: number
-  fileName: string
-  fileSha256: string
-  environment: EnvironmentId
-  operator: string
-  state: BulkRunState
-  createdAt: number
-  finishedAt: number | null
-  concurrency: number
-  /** Requests per second, or null for no limit. */
-  ratePerSecond: number | null
-  /** The run whose failed rows this one retries. */
-  retryOf: number | null
-  rows: number
-  counts: BulkRowStateCounts
-}
 
 /** A row of a run joined to its attempt: what the run export and the results list read. */
 export interface BulkRunRowResult {

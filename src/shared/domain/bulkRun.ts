@@ -1,11 +1,18 @@
+import type { BulkColumnMapping, BulkRowCategory } from './bulk.ts'
 import type { EnvironmentId } from './environments.ts'
 import type { Outcome } from './outcome.ts'
 
-// The run side of a bulk enrollment (issue 12): what a run and its rows are, the limits of
-// its settings, its progress, and the production confirmation rule the CLI and the UI share.
-// The file side (CSV reading, mapping, preview categories) is in bulk.ts.
+// The run side of a bulk enrollment (issue 12): what a run is, the limits of its settings,
+// its progress and summary, and the production confirmation rule the CLI and the UI share.
+// The file side (CSV reading, mapping, preview categories, a run's row results) is in bulk.ts.
 
-/** running → paused ⇄ running → finished | cancelled; `interrupted`: its process went away mid-run. */
+/**
+ * running     – rows are being sent (a run left `running` by a process that is gone reads `interrupted`);
+ * paused      – nothing new starts until resumed;
+ * interrupted – its process ended mid-run (crash, closed window) or it stopped on an error: offered to resume;
+ * cancelled   – stopped by the operator; the rows not sent stay pending;
+ * finished    – every row to send has its attempt.
+ */
 export const BULK_RUN_STATES = ['running', 'paused', 'cancelled', 'finished', 'interrupted'] as const
 export type BulkRunState = (typeof BULK_RUN_STATES)[number]
 
@@ -13,14 +20,6 @@ export type BulkRunState = (typeof BULK_RUN_STATES)[number]
 export function isResumableState(state: BulkRunState): boolean {
   return state === 'running' || state === 'paused' || state === 'interrupted'
 }
-
-/**
- * pending   – to be sent, no attempt yet;
- * skipped   – never sent: the preview left it out (invalid, duplicate in the file, already enrolled…);
- * attempted – has its one attempt (attempt_id), whatever its outcome. Never sent again by this run.
- */
-export const BULK_ROW_STATES = ['pending', 'skipped', 'attempted'] as const
-export type BulkRowState = (typeof BULK_ROW_STATES)[number]
 
 export const DEFAULT_BULK_CONCURRENCY = 4
 export const MAX_BULK_CONCURRENCY = 32
@@ -45,18 +44,18 @@ export function checkBulkSettings(settings: BulkRunSettings): string | null {
   return null
 }
 
-/** One row of a run as the runner sends it (and as the store keeps it). */
+/** One row of a run as the store keeps it and the runner sends it. */
 export interface BulkRowInput {
-  /** The row's line in the file (1 = first data row), as the preview numbered it. */
-  rowNumber: number
+  /** The row's line in the file (the header is line 1), as the preview numbered it. */
+  line: number
+  /** The input cells as read from the file (the run export writes them back). */
+  values: string[]
   paymentId: string
-  /** The normalised phone (international digits) that is sent. */
+  /** The phone sent: the MSISDN (`234…`) of a valid row. */
   phone: string
   transactionRef: string
-  /** The input columns of the file's row, by header. */
-  columns: Record<string, string>
-  /** The preview's category (bulk.ts), kept to explain a skipped row. */
-  category: string
+  /** The preview's category (bulk.ts BULK_ROW_CATEGORIES): why a row is skipped. */
+  category: BulkRowCategory
   /** False: the preview left the row out; it is stored as `skipped` and never sent. */
   send: boolean
 }
@@ -69,8 +68,10 @@ export interface BulkRun {
   fileFingerprint: string
   environment: EnvironmentId
   baseUrl: string
+  /** The file's header row (the run export's first columns). */
+  header: string[]
   /** Which header holds which field (the mapping step's answer). */
-  mapping: Record<string, string>
+  mapping: BulkColumnMapping
   concurrency: number
   rate: number | null
   state: BulkRunState
@@ -102,7 +103,7 @@ export interface BulkProgress {
 
 /** A row whose attempt has an unknown outcome: listed for the operator, never sent again automatically. */
 export interface BulkUnknownRow {
-  rowNumber: number
+  line: number
   paymentId: string
   transactionRef: string
   attemptId: number
