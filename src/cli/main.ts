@@ -1,5 +1,6 @@
 import { EXIT, UsageError } from './args.ts'
 import { AUDIT_USAGE, auditCommand } from './auditCommand.ts'
+import { BULK_USAGE, bulkCommand } from './bulkCommand.ts'
 import { ENROLL_USAGE, enrollCommand } from './enrollCommand.ts'
 import { EXPORT_USAGE, exportCommand } from './exportCommand.ts'
 import { HISTORY_USAGE, historyCommand } from './historyCommand.ts'
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   export: { usage: EXPORT_USAGE, run: exportCommand },
   audit: { usage: AUDIT_USAGE, run: auditCommand },
   purge: { usage: PURGE_USAGE, run: purgeCommand },
+  bulk: { usage: BULK_USAGE, run: bulkCommand },
 }
 
 const usage = () => `OTP Enrollment Console — command line (otp-console ${appVersion})

@@ -226,7 +226,7 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
     const out = active.get(runId)?.inFlight() ?? new Set<number>()
     let retryable = 0
     for (const _ of runs.retryableRows(runId)) retryable += 1
-    return ok({ run, counts: runs.counts(runId, out), unknownRows: runs.unknownRows(runId, out), retryableRows: retryable })
+    return ok({ run, counts: runs.counts(runId, out), skipped: runs.skippedByCategory(runId), unknownRows: runs.unknownRows(runId, out), retryableRows: retryable })
   }
 
   /** A new run (retry_of_run) of the rows rejected with a retry-later code or failed before reaching the API. */

@@ -179,6 +179,12 @@ export function createRunStore(db: DatabaseSync, options: RunStoreOptions) {
     return result
   }
 
+  /** Skipped rows per preview category (why they were not sent). */
+  function skippedByCategory(runId: number): Partial<Record<BulkRowCategory, number>> {
+    const rows = sql(`SELECT category, count(*) AS n FROM bulk_rows WHERE run_id = ? AND state = 'skipped' GROUP BY category`).all(runId) as { category: BulkRowCategory; n: number }[]
+    return Object.fromEntries(rows.map((r) => [r.category, r.n]))
+  }
+
   /** Attempted rows whose outcome is unknown (minus the attempts in flight): listed, never sent again automatically. */
   function unknownRows(runId: number, inFlight: ReadonlySet<number> = new Set()): BulkUnknownRow[] {
     const rows = sql(
@@ -266,7 +272,7 @@ export function createRunStore(db: DatabaseSync, options: RunStoreOptions) {
     return rows.map((row) => toRun(settled(row)))
   }
 
-  return { create, get, list, isFresh, claim, setState, pendingRows, linkAttempt, counts, unknownRows, retryableRows, rowResults, resumableFor }
+  return { create, get, list, isFresh, claim, setState, pendingRows, linkAttempt, counts, skippedByCategory, unknownRows, retryableRows, rowResults, resumableFor }
 }
 
 export type RunStore = ReturnType<typeof createRunStore>

@@ -35,6 +35,8 @@ export interface TrainingServerOptions {
   onEnrollmentRequest?: (request: { paymentId: string }) => void
   /** Added to every enrollment answer (benchmarks: a server 20 ms away). Default 0. */
   answerDelayMs?: number
+  /** Added to every token answer (tests: a run stored, its first request not yet sent). Default 0. */
+  tokenDelayMs?: number
   /** Called with the Signature header of every enrollment request (the E2E scan looks for each). */
   onSignatureReceived?: (signature: string) => void
 }
@@ -83,7 +85,8 @@ export async function startTrainingServer(options: TrainingServerOptions = {}): 
       res.setHeader('Allow', 'POST')
       sendJson(res, 405, { error: 'method_not_allowed', message: `${path} accepts POST only` })
     } else if (path === TOKEN_PATH) {
-      handleToken(req, res, rawBody)
+      if ((options.tokenDelayMs ?? 0) > 0) later(res, options.tokenDelayMs ?? 0, () => handleToken(req, res, rawBody))
+      else handleToken(req, res, rawBody)
     } else {
       handleEnroll(req, res, path, rawBody)
     }

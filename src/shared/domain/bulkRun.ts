@@ -113,6 +113,8 @@ export interface BulkUnknownRow {
 export interface BulkRunSummary {
   run: BulkRun
   counts: BulkCounts
+  /** Skipped rows per preview category: why they were not sent. */
+  skipped: Partial<Record<BulkRowCategory, number>>
   unknownRows: BulkUnknownRow[]
   /** Rows a "retry failed rows" run would send again. */
   retryableRows: number
