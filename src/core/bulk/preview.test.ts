@@ -82,10 +82,20 @@ describe('the bulk preview', () => {
     expect(shown.counts.ready).toBe(50)
   })
 
-  it('marks formula-like payment ids and phones invalid (never sent)', async () => {
-    const shown = await preview('payment id,phone\n=1+2,08031234567\n1,=HYPERLINK("x")\n@2,-08031234567\n')
-    expect(shown.counts.invalid).toBe(3)
-    expect(shown.requestsToSend).toBe(0)
+  it('marks formula-like payment ids and phones invalid (never sent), the international +234 form excepted', async () => {
+    const shown = await preview('payment id,phone\n=1+2,08031234567\n1,=HYPERLINK("x")\n2,-08031234567\n+3,08031234567\n"\t4",08031234567\n@5,08031234567\n6,@08031234567\n7,+2348031234567\n')
+    expect(shown.firstRows.map((row) => [row.line, row.category, Object.keys(row.errors ?? {})])).toEqual([
+      [2, 'invalid', ['paymentId']],
+      [3, 'invalid', ['phone']],
+      [4, 'invalid', ['phone']],
+      [5, 'invalid', ['paymentId']],
+      [6, 'ready', []], // a tab before digits: the form trims it, as it does a space
+      [7, 'invalid', ['paymentId']],
+      [8, 'invalid', ['phone']],
+      [9, 'ready', []],
+    ])
+    expect(shown.firstRows[2]?.errors?.phone).toMatch(/may not start with "-"/)
+    expect(shown.requestsToSend).toBe(2)
   })
 
   it('flags a duplicated row once, pointing at the first', async () => {
@@ -138,5 +148,10 @@ describe('a row checked with the Enroll form’s rule', () => {
     const bulk = validateBulkRow(row(paymentId, phone, transactionRef))
     if (form.ok) expect(bulk).toEqual({ msisdn: form.value.mobilePhoneNumber })
     else expect(bulk).toEqual({ errors: form.errors })
+  })
+
+  it('refuses a phone starting with "-", which the form accepts', () => {
+    expect(validateEnrollInput({ paymentId: '1', phone: '-0803 123 4567', transactionRef: 'R', signatureMethod: 'SHA-256' }).ok).toBe(true)
+    expect(validateBulkRow(row('1', '-0803 123 4567', 'R'))).toEqual({ errors: { phone: expect.stringMatching(/may not start with "-"/) } })
   })
 })

@@ -14,18 +14,23 @@ export type PaymentOutcomeLookup = (paymentIds: readonly string[]) => Map<string
 // Any reference the generator makes is valid; an empty cell is checked as one generated.
 const PLACEHOLDER_REF = bulkTransactionRef(0, 1)
 
+// The one formula trigger the phone rule lets through (`-0803…`): a file's cells come from
+// spreadsheets, so a phone cell that a spreadsheet would read as a formula is refused. (`+` stays:
+// `+234 803…` is the international form; `=`, `@` are refused by the rule's characters.)
+const FORMULA_PHONE = { ok: false, error: 'A phone number may not start with "-" (a spreadsheet reads it as a formula).' } as const
+
 export type BulkRowCheck = { msisdn: string } | { errors: BulkFieldErrors }
 
 /**
  * The Enroll form's rule (validateEnrollInput: checkPaymentId, the phone rule,
- * checkTransactionRef) on one row: its MSISDN, or a message per field. `normalise` is the
- * phone rule; the preview passes the fast one (previewPhone.ts).
+ * checkTransactionRef) on one row, plus no phone starting with "-": its MSISDN, or a message
+ * per field. `normalise` is the phone rule; the preview passes the fast one (previewPhone.ts).
  */
 export function validateBulkRow(row: BulkRow, normalise: PhoneNormaliser = normalisePhone): BulkRowCheck {
   const errors: BulkFieldErrors = {}
   const paymentError = checkPaymentId(row.paymentId)
   if (paymentError !== undefined) errors.paymentId = paymentError
-  const phone = normalise(row.phone)
+  const phone = row.phone.startsWith('-') ? FORMULA_PHONE : normalise(row.phone)
   if (!phone.ok) errors.phone = phone.error
   const refError = checkTransactionRef(row.transactionRef === '' ? PLACEHOLDER_REF : row.transactionRef)
   if (refError !== undefined) errors.transactionRef = refError

@@ -139,6 +139,15 @@ export function bulkTransactionRef(runStartedAtMs: number, line: number): string
 export const BULK_ROW_CATEGORIES = ['ready', 'invalid', 'duplicate-in-file', 'already-enrolled', 'unknown-outcome'] as const
 export type BulkRowCategory = (typeof BULK_ROW_CATEGORIES)[number]
 
+/** Each category in a few words (preview counts, skipped rows in the run export). */
+export const BULK_CATEGORY_LABELS: Readonly<Record<BulkRowCategory, string>> = {
+  ready: 'Ready to send',
+  invalid: 'Invalid',
+  'duplicate-in-file': 'Duplicate in the file',
+  'already-enrolled': 'Already enrolled',
+  'unknown-outcome': 'Outcome unknown in history',
+}
+
 export type BulkFieldErrors = Partial<Record<BulkColumnRole, string>>
 
 /** A row with its category, as the preview and the runner see it. */
