@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test'
 import { parse } from 'csv-parse/sync'
 import { startTrainingServer, type TrainingServer } from '../../src/core/simulator/trainingServer.ts'
 import { E2E_CREDENTIALS } from '../support/constants.ts'
+import { DOC_SCREENSHOT_TAG, docScreenshot } from '../support/docScreenshot.ts'
 import { expect, recordSignature, recordToken, test as base } from '../support/fixtures.ts'
 import { configureEnvironment, plainPaymentId, switchEnvironment } from '../support/ui.ts'
 
@@ -64,7 +65,7 @@ async function pickAndPreview(app: { page: Page; answerOpenDialog(path: string):
 const runState = (page: Page) => page.getByTestId('bulk-run')
 const outcomeCount = (page: Page, outcome: string) => page.getByTestId('bulk-outcome-counts').locator(`[data-outcome="${outcome}"] .count-value`)
 
-test('a file is previewed, sent, paused, resumed, finished and exported', async ({ app }) => {
+test('a file is previewed, sent, paused, resumed, finished and exported', { tag: DOC_SCREENSHOT_TAG }, async ({ app }) => {
   const { page } = app
   const ids = Array.from({ length: 6 }, () => plainPaymentId())
   const file = writeCsv(app.dataDir, 'branch-cards.csv', ids)
@@ -78,6 +79,7 @@ test('a file is previewed, sent, paused, resumed, finished and exported', async 
   await expect(page.locator('[data-testid="bulk-category-count"][data-category="duplicate-in-file"]')).toContainText('1')
   // The phone as it will be sent, masked.
   await expect(page.getByTestId('bulk-preview-row').first()).toContainText('234803****500')
+  await docScreenshot(page, 'bulk')
 
   await page.getByLabel('Requests at a time').fill('1')
   await page.getByLabel('Requests per second at most').fill('2')
@@ -144,4 +146,35 @@ test('a restart of the main side mid-run offers to resume, and the run completes
   const enrolledRows = Number(await outcomeCount(app.page, 'enrolled').textContent())
   const unknownRows = Number(await outcomeCount(app.page, 'unknown').textContent())
   expect(enrolledRows + unknownRows).toBe(8)
+})
+
+test('rows with an unknown outcome are listed to check, and failed rows are retried only after main’s confirmation', async ({ app }) => {
+  const { page } = app
+  const base = plainPaymentId().slice(0, -3)
+  const dropped = `${base}998` // training rule: the connection drops after the request: unknown
+  const busy = `${base.slice(0, -1)}7034` // training rule: E34 "System busy", a wait-and-retry rejection
+  const path = join(app.dataDir, 'mixed.csv')
+  writeFileSync(path, `Payment Id,Mobile Phone\n${plainPaymentId()},08031234567\n${dropped},08031234567\n${busy},08031234567\n`)
+  await pickAndPreview(app, path, 3)
+  await page.getByTestId('bulk-start').click()
+  await expect(runState(page)).toHaveAttribute('data-state', 'finished', { timeout: 60_000 })
+  await expect(outcomeCount(page, 'unknown')).toHaveText('1')
+  await expect(outcomeCount(page, 'rejected')).toHaveText('1')
+  await expect(page.getByTestId('bulk-unknown-rows')).toContainText(dropped)
+
+  // Cancel in the native dialog: nothing is sent.
+  await app.answerConfirmation(false)
+  await page.getByTestId('bulk-retry').click()
+  await expect.poll(async () => (await app.confirmationsShown()).length).toBe(1)
+  await expect(runState(page)).toHaveAttribute('data-state', 'finished')
+  expect((await app.confirmationsShown())[0]).toMatch(/Send the 1 failed row of bulk run #\d+ again/)
+
+  await app.answerConfirmation(true)
+  await page.getByTestId('bulk-retry').click()
+  await expect(page.getByTestId('bulk-run')).toContainText('retry of run')
+  await expect(runState(page)).toHaveAttribute('data-state', 'finished', { timeout: 60_000 })
+  // Only the busy row went again; the unknown one is never re-sent automatically.
+  await expect(outcomeCount(page, 'rejected')).toHaveText('1')
+  await expect(outcomeCount(page, 'unknown')).toHaveText('0')
+  await expect(outcomeCount(page, 'enrolled')).toHaveText('0')
 })

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -20,11 +20,11 @@ const creds = { clientId: 'IKIABULKUI000000000000000000000000000001', clientSecr
 const dataDir = mkdtempSync(join(tmpdir(), 'otp-bulk-handlers-'))
 const secretStore = createMemorySecretStore()
 const received = new Map<string, number>()
-const dialog: { open: string | undefined; confirm: boolean; confirmations: string[] } = { open: undefined, confirm: false, confirmations: [] }
+const dialog: { open: string | undefined; save: string | undefined; confirm: boolean; confirmations: string[] } = { open: undefined, save: undefined, confirm: false, confirmations: [] }
 const progress: BulkProgress[] = []
 
 const host: HostPlatform = {
-  chooseSavePath: async () => undefined,
+  chooseSavePath: async () => dialog.save,
   chooseOpenPath: async () => dialog.open,
   showInFolder: () => {},
   openFolder: async () => {},
@@ -121,6 +121,18 @@ describe('bulk IPC (main side)', () => {
     expect(progress.some((p) => p.runId === runId)).toBe(true)
     const history = await call('countHistory', { filter: { runId } })
     expect(history.value.total).toBe(4)
+
+    // The export goes where the operator chose in the save dialog, phones masked, and is audited.
+    const out = join(dataDir, 'run-export.csv')
+    dialog.save = out
+    const exported = await call('exportBulkRun', { runId, fullPhone: false })
+    expect(exported.value).toEqual({ path: out, rows: 4 })
+    const text = readFileSync(out, 'utf8')
+    expect(text.split('\r\n')[0]).toContain('attempt_id')
+    expect(text).toContain('234803****567')
+    expect(text).not.toContain('2348031234567')
+    const audit = (await call('listAudit', { limit: 5 })).value as { action: string; details: Record<string, unknown> }[]
+    expect(audit.find((e) => e.action === 'export')?.details).toMatchObject({ bulkRun: runId, rows: 4, fullPhone: false })
   })
 
   it('a main side closed mid-run leaves the run unfinished; the next one offers it and resumes without resending', async () => {
@@ -144,6 +156,28 @@ describe('bulk IPC (main side)', () => {
     expect(done.value.run.state).toBe('finished')
     expect(ids.every((id) => received.get(id) === 1)).toBe(true)
     expect(done.value.counts.outcomes.enrolled + done.value.counts.outcomes.unknown).toBe(6)
+  })
+
+  it('Production needs the typed environment and row count; a refused start sends nothing and is not offered for resume', async () => {
+    await call('updateEnvironment', { id: 'production', baseUrl: server.url, passportUrl: server.url })
+    await call('setCredentials', { environment: 'production', ...creds })
+    await call('setActiveEnvironment', { id: 'production' })
+    try {
+      const { path, ids } = csv('production.csv', 2)
+      dialog.open = path
+      const { fileId } = (await call('pickBulkFile')).value
+      expect((await call('previewBulkFile', { fileId })).value.requestsToSend).toBe(2)
+      const refused = await call('startBulkRun', { fileId, environment: 'production', concurrency: 1, rate: null, productionConfirmation: 'production 3' })
+      expect(refused.error?.code).toBe('confirmation-required')
+      expect(ids.some((id) => received.has(id))).toBe(false)
+      const list = await call('listBulkRuns')
+      expect(list.value.unfinished.filter((o: { run: { fileName: string } }) => o.run.fileName === 'production.csv')).toEqual([])
+      const started = await call('startBulkRun', { fileId, environment: 'production', concurrency: 1, rate: null, productionConfirmation: 'Production 2' })
+      expect(started.ok).toBe(true)
+      expect((await settled(started.value.run.id)).value.counts.outcomes.enrolled).toBe(2)
+    } finally {
+      await call('setActiveEnvironment', { id: 'custom' })
+    }
   })
 
   it('retries failed rows only after main’s own confirmation', async () => {

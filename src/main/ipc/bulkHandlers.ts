@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { exportBulkRun } from '../../core/bulk/bulkExport.ts'
 import { inspectBulkFile } from '../../core/bulk/csvReader.ts'
 import { previewBulkFile } from '../../core/bulk/preview.ts'
-import { isResumableState, type BulkRunSummary } from '../../shared/domain/bulkRun.ts'
+import { isResumableState, type BulkRun, type BulkRunSummary } from '../../shared/domain/bulkRun.ts'
 import type { BulkRunOverview } from '../../shared/domain/bulkViews.ts'
 import { ENVIRONMENT_LABELS } from '../../shared/domain/environments.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
@@ -24,6 +26,12 @@ type BulkMethods =
 /** How many runs the Bulk view lists. */
 const RECENT_RUNS = 20
 
+/** The column of the file's phone numbers (shown normalised and masked in the export), or null. */
+function phoneColumnOf(run: BulkRun): number | null {
+  const index = run.mapping.phone === undefined ? -1 : run.header.indexOf(run.mapping.phone)
+  return index < 0 ? null : index
+}
+
 const PICK_AGAIN = 'This file is no longer known to the console: choose it again.'
 
 /**
@@ -37,6 +45,14 @@ export function bulkHandlers(ctx: MainContext): Pick<HandlerMap, BulkMethods> {
   const onProgress = (progress: unknown) => ctx.emit(ipcEvents.bulkProgress, progress)
 
   const summary = (runId: number): Result<BulkRunSummary> => core.bulk.summary(runId)
+
+  /** Starts a run just stored. Refused (confirmation, destination, keychain): it is cancelled, not left to be offered for resume. */
+  async function startCreated(runId: number, confirmation: string | undefined): Promise<Result<BulkRunSummary>> {
+    const started = await core.bulk.start(runId, { confirmation, onProgress })
+    if (started.ok) return summary(runId)
+    core.bulk.cancel(runId)
+    return started
+  }
 
   return {
     pickBulkFile: async () => {
@@ -68,9 +84,7 @@ export function bulkHandlers(ctx: MainContext): Pick<HandlerMap, BulkMethods> {
       // What is sent is what was previewed: the file read again must have the same bytes.
       const created = await core.bulk.createFromFile({ path, mapping, expectedSha256: files.previewedSha256(fileId), environment, settings: { concurrency, rate } })
       if (!created.ok) return created
-      const started = await core.bulk.start(created.value.id, { confirmation: productionConfirmation, onProgress })
-      if (!started.ok) return started
-      return summary(created.value.id)
+      return startCreated(created.value.id, productionConfirmation)
     },
 
     pauseBulkRun: async ({ runId }) => {
@@ -127,11 +141,38 @@ export function bulkHandlers(ctx: MainContext): Pick<HandlerMap, BulkMethods> {
       if (!confirmed) return ok({ cancelled: true as const })
       const created = await core.bulk.retryFailed(runId)
       if (!created.ok) return created
-      const started = await core.bulk.start(created.value.id, { confirmation: productionConfirmation, onProgress })
-      if (!started.ok) return started
-      return summary(created.value.id)
+      return startCreated(created.value.id, productionConfirmation)
     },
 
-    exportBulkRun: async () => fail('internal', 'not yet'),
+    exportBulkRun: async ({ runId, fullPhone }) => {
+      const shown = summary(runId)
+      if (!shown.ok) return shown
+      const { run } = shown.value
+      // An export is audited: refused before the dialog when the trail cannot record it.
+      const auditRefusal = core.audit.unavailable()
+      if (auditRefusal) return fail('keychain-unavailable', auditRefusal)
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
+      const stem = run.fileName.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-').slice(0, 60)
+      const outPath = await ctx.host.chooseSavePath({ defaultName: `bulk-run-${runId}-${stem}-${stamp}.csv`, filterName: 'CSV (Excel, LibreOffice)', extensions: ['csv'] })
+      if (!outPath) return ok({ cancelled: true as const })
+      try {
+        const exported = await exportBulkRun(
+          { headers: run.header, phoneColumn: phoneColumnOf(run), rows: core.bulk.rowResults(runId) },
+          { outPath, fullPhone },
+        )
+        core.audit.record({
+          action: 'export',
+          summary: `Exported bulk run #${runId} (${exported.rows} rows) as CSV to ${basename(exported.path)}${fullPhone ? ' with FULL phone numbers' : ' (phones masked)'}`,
+          details: { bulkRun: runId, format: 'csv', rows: exported.rows, file: basename(exported.path), fullPhone },
+        })
+        ctx.logger.info('bulk.export', { runId, rows: exported.rows, fullPhone })
+        return ok(exported)
+      } catch (error) {
+        // Disk problems (folder gone, no permission, disk full) are the operator's to fix: say which.
+        const code = (error as NodeJS.ErrnoException | undefined)?.code
+        if (code && /^E[A-Z]+$/.test(code)) return fail('internal', `Could not write ${outPath} (${code}). Choose another folder or free some space, then export again.`)
+        throw error
+      }
+    },
   }
 }

@@ -46,6 +46,7 @@ const summary = (id: number, state: BulkRunState, c: BulkCounts): BulkRunSummary
     retryOfRun: null,
   },
   counts: c,
+  skipped: {},
   unknownRows: [],
   retryableRows: 0,
 })
