@@ -1,7 +1,9 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { checkAxe } from '../support/axe.ts'
 import { expect, test } from '../support/fixtures.ts'
-import { enroll, openHistory, plainPaymentId } from '../support/ui.ts'
+import { configureEnvironment, enroll, openHistory, plainPaymentId, switchEnvironment } from '../support/ui.ts'
 
 // axe-core on every view and the states an operator reaches: dialogs, popovers, the attempt
 // details, dark mode (prefers-color-scheme) and the small 1024×700 window. Zero violations.
@@ -87,4 +89,39 @@ test('the precheck warning and the retry dialog pass axe', async ({ app }) => {
   await page.getByTestId('attempt-detail').getByRole('button', { name: /^Retry/ }).click()
   await expect(page.getByRole('dialog')).toBeVisible()
   await noViolations(page, 'retry dialog')
+})
+
+test('the Bulk view passes axe: empty, mapping step, preview, a finished run, the Production confirmation', async ({ app, compatServer }) => {
+  const { page } = app
+  await page.getByRole('link', { name: 'Bulk' }).click()
+  await expect(page.getByRole('heading', { name: 'Bulk enrollment' })).toBeVisible()
+  await noViolations(page, 'bulk')
+
+  const unknownHeaders = join(app.dataDir, 'odd-headers.csv')
+  writeFileSync(unknownHeaders, `Card,Contact\r\n${plainPaymentId()},0803 123 4567\r\n`)
+  await app.answerOpenDialog(unknownHeaders)
+  await page.getByRole('button', { name: 'Choose CSV file…' }).click()
+  await expect(page.getByTestId('bulk-mapping')).toBeVisible()
+  await noViolations(page, 'bulk mapping step')
+  await page.getByLabel('Column with the payment id').selectOption('Card')
+  await page.getByLabel('Column with the mobile phone').selectOption('Contact')
+  await page.getByRole('button', { name: 'Use these columns' }).click()
+  await expect(page.getByTestId('bulk-preview')).toBeVisible()
+  await noViolations(page, 'bulk preview')
+  await page.getByTestId('bulk-start').click()
+  await expect(page.getByTestId('bulk-run')).toHaveAttribute('data-state', 'finished')
+  await noViolations(page, 'bulk finished run')
+
+  await configureEnvironment(page, 'production', compatServer)
+  await switchEnvironment(page, 'Production')
+  await page.getByRole('link', { name: 'Bulk' }).click()
+  await page.getByRole('button', { name: 'Another file…' }).click()
+  const file = join(app.dataDir, 'production.csv')
+  writeFileSync(file, `Payment Id,Mobile Phone\r\n${plainPaymentId()},0803 123 4567\r\n`)
+  await app.answerOpenDialog(file)
+  await page.getByRole('button', { name: 'Choose CSV file…' }).click()
+  await page.getByTestId('bulk-start').click()
+  await expect(page.getByTestId('bulk-production-confirm').getByRole('heading')).toBeVisible()
+  await noViolations(page, 'bulk production confirmation')
+  await page.getByRole('button', { name: 'Cancel' }).click()
 })

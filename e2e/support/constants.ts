@@ -18,7 +18,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const DOC_SCREENSHOT_TAG = '@doc-screenshot'
 
 /** The README's pictures, each taken by one scenario tagged DOC_SCREENSHOT_TAG (`npm run screenshots`). */
-export const DOC_PICTURES = ['enroll', 'history', 'history-dark', 'audit'] as const
+export const DOC_PICTURES = ['enroll', 'history', 'history-dark', 'audit', 'bulk'] as const
 export type DocPicture = (typeof DOC_PICTURES)[number]
 
 /** The team database password typed in Settings (issue 14): the secret scan looks for it too. */

@@ -111,6 +111,16 @@ const VALID: Record<IpcMethod, unknown> = {
   getTeamStatus: undefined,
   listTeamConsoles: undefined,
   verifyTeamAudit: { consoleId: 'c0ffee00-0000-4000-8000-000000000001' },
+  pickBulkFile: undefined,
+  previewBulkFile: { fileId: 'f1', mapping: { paymentId: 'Payment', phone: 'Phone', transactionRef: 'Ref' } },
+  startBulkRun: { fileId: 'f1', environment: 'training', concurrency: 4, rate: 5, productionConfirmation: 'production 3' },
+  pauseBulkRun: { runId: 1 },
+  resumeBulkRun: { runId: 1, productionConfirmation: 'production 3' },
+  cancelBulkRun: { runId: 1 },
+  listBulkRuns: undefined,
+  getBulkRun: { runId: 1 },
+  retryBulkRun: { runId: 1, productionConfirmation: 'production 2' },
+  exportBulkRun: { runId: 1, fullPhone: false },
 }
 
 interface Def {

@@ -93,6 +93,8 @@ async function startWith(options: StartMainOptions, logger: DiagnosticLog, logDi
       stopRetention()
       logger.info('main.stopping')
       await team.close()
+      // Bulk runs: nothing new starts, requests out finish, each run left resumable.
+      await core.bulk.stopAll()
       await training.close()
       await core.audit.flush()
       core.close()

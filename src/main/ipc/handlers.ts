@@ -1,5 +1,6 @@
 import { appHandlers } from './appHandlers.ts'
 import { auditHandlers } from './auditHandlers.ts'
+import { bulkHandlers } from './bulkHandlers.ts'
 import type { HandlerMap, MainContext } from './context.ts'
 import { credentialHandlers } from './credentialHandlers.ts'
 import { destinationHandlers } from './destinationHandlers.ts'
@@ -24,6 +25,7 @@ export function createHandlers(ctx: MainContext): HandlerMap {
     ...auditHandlers(ctx),
     ...retentionHandlers(ctx),
     ...teamHandlers(ctx),
+    ...bulkHandlers(ctx),
   }
   return { ...handlers, exportHistory: refuseEmptyExport(ctx.core.history, handlers.exportHistory) }
 }

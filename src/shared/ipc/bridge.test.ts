@@ -10,7 +10,7 @@ describe('createBridge', () => {
       () => () => {},
     )
     const methods = Object.keys(ipcContract)
-    expect(Object.keys(bridge).sort()).toEqual([...methods, 'onExportProgress'].sort())
+    expect(Object.keys(bridge).sort()).toEqual([...methods, 'onExportProgress', 'onBulkProgress'].sort())
     for (const method of methods) {
       const result = await (bridge as unknown as Record<string, (p?: unknown) => Promise<unknown>>)[method]?.({ probe: method })
       expect(result).toEqual({ ok: true, value: ipcContract[method as keyof typeof ipcContract].channel })
@@ -35,6 +35,20 @@ describe('createBridge', () => {
     expect(seen).toEqual([{ written: 5, total: 10 }])
     off()
     expect(listeners.has(ipcEvents.exportProgress)).toBe(false)
+  })
+
+  it('forwards bulk progress events and unsubscribes', () => {
+    const listeners = new Map<string, (payload: unknown) => void>()
+    const bridge = createBridge(
+      async () => null,
+      (channel, listener) => (listeners.set(channel, listener), () => listeners.delete(channel)),
+    )
+    const seen: unknown[] = []
+    const off = bridge.onBulkProgress((p) => seen.push(p))
+    listeners.get(ipcEvents.bulkProgress)?.({ runId: 3, state: 'running' })
+    expect(seen).toEqual([{ runId: 3, state: 'running' }])
+    off()
+    expect(listeners.has(ipcEvents.bulkProgress)).toBe(false)
   })
 
   it('is frozen so the page cannot swap a method', () => {

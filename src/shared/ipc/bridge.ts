@@ -1,3 +1,4 @@
+import type { BulkProgress } from '../domain/bulkRun.ts'
 import type { ExportProgress } from '../domain/export.ts'
 import { ipcContract, ipcEvents, type IpcMethod, type OtpBridge } from './contract.ts'
 
@@ -15,5 +16,7 @@ export function createBridge(invoke: Invoke, subscribe: Subscribe): OtpBridge {
   }
   bridge.onExportProgress = (listener: (progress: ExportProgress) => void) =>
     subscribe(ipcEvents.exportProgress, (payload) => listener(payload as ExportProgress))
+  bridge.onBulkProgress = (listener: (progress: BulkProgress) => void) =>
+    subscribe(ipcEvents.bulkProgress, (payload) => listener(payload as BulkProgress))
   return Object.freeze(bridge) as OtpBridge
 }

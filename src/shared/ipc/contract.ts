@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { checkApiUrl, MAX_API_URL_LENGTH } from '../domain/apiUrl.ts'
 import type { AttemptRecord } from '../domain/attempt.ts'
 import type { AppInfo } from '../domain/appInfo.ts'
+import type { BulkPreview } from '../domain/bulk.ts'
+import { DEFAULT_BULK_CONCURRENCY, MAX_BULK_CONCURRENCY, MAX_BULK_RATE, type BulkProgress, type BulkRunSummary } from '../domain/bulkRun.ts'
+import type { BulkExportResult, BulkFilePicked, BulkRunList } from '../domain/bulkViews.ts'
 import type { AuditEntry, AuditExportResult, AuditVerification } from '../domain/audit.ts'
 import type { EnvironmentsState } from '../domain/environmentState.ts'
 import { EXPORT_FORMATS, type ExportProgress, type ExportResult } from '../domain/export.ts'
@@ -36,6 +39,11 @@ const httpUrl = z
 const teamPassword = z.string().min(1, 'Enter the password.').max(1024)
 /** Which history a request reads (absent: this computer's). */
 const historyScope = z.enum(HISTORY_SCOPES).optional()
+/** A file picked in main's open dialog, named by the id main gave it: its path never comes from the window. */
+const bulkFileId = z.string().min(1).max(64)
+/** Which header holds each field (the mapping step's answer), when the headers were not recognised. */
+const bulkMapping = z.object({ paymentId: z.string().max(256).optional(), phone: z.string().max(256).optional(), transactionRef: z.string().max(256).optional() })
+const bulkRunRef = z.object({ runId: z.number().int().positive() })
 
 export const ipcContract = {
   getAppInfo: { channel: 'app:get-info', request: empty },
@@ -132,6 +140,33 @@ export const ipcContract = {
   listTeamConsoles: { channel: 'team:list-consoles', request: empty },
   /** One console's shipped audit chain, verified from this desk. */
   verifyTeamAudit: { channel: 'team:verify-audit', request: z.object({ consoleId: z.string().min(1).max(64) }) },
+  /** Main shows the OS open dialog; the window gets an id for the file, never its path. */
+  pickBulkFile: { channel: 'bulk:pick-file', request: empty },
+  previewBulkFile: { channel: 'bulk:preview', request: z.object({ fileId: bulkFileId, mapping: bulkMapping.optional() }) },
+  /** Stores the run and its rows, then sends in main (the window only watches). Production needs the typed confirmation. */
+  startBulkRun: {
+    channel: 'bulk:start',
+    request: z.object({
+      fileId: bulkFileId,
+      mapping: bulkMapping.optional(),
+      /** The environment the window showed: refused if the active one changed since. */
+      environment: environmentId,
+      concurrency: z.number().int().min(1).max(MAX_BULK_CONCURRENCY).default(DEFAULT_BULK_CONCURRENCY),
+      /** Requests per second; null: no limit. */
+      rate: z.number().positive().max(MAX_BULK_RATE).nullable(),
+      productionConfirmation: z.string().max(64).optional(),
+    }),
+  },
+  pauseBulkRun: { channel: 'bulk:pause', request: bulkRunRef },
+  /** Also a run left unfinished by a restart: rows that already have an attempt are never sent again. */
+  resumeBulkRun: { channel: 'bulk:resume', request: bulkRunRef.extend({ productionConfirmation: z.string().max(64).optional() }) },
+  cancelBulkRun: { channel: 'bulk:cancel', request: bulkRunRef },
+  /** Recent runs, and the unfinished ones to offer for resume. */
+  listBulkRuns: { channel: 'bulk:list', request: empty },
+  getBulkRun: { channel: 'bulk:get', request: bulkRunRef },
+  /** A new run of the rows that failed retryably; main asks the operator in a native dialog first. */
+  retryBulkRun: { channel: 'bulk:retry-failed', request: bulkRunRef.extend({ productionConfirmation: z.string().max(64).optional() }) },
+  exportBulkRun: { channel: 'bulk:export', request: bulkRunRef.extend({ fullPhone: z.boolean().default(false) }) },
 } as const
 
 export type IpcMethod = keyof typeof ipcContract
@@ -141,6 +176,7 @@ export type IpcParsedRequest<M extends IpcMethod> = z.output<(typeof ipcContract
 /** Events main pushes to the renderer. */
 export const ipcEvents = {
   exportProgress: 'export:progress',
+  bulkProgress: 'bulk:progress',
 } as const
 
 export interface IpcResponses {
@@ -178,6 +214,16 @@ export interface IpcResponses {
   getTeamStatus: TeamStatus
   listTeamConsoles: TeamConsoleAudit[]
   verifyTeamAudit: TeamAuditVerification
+  pickBulkFile: BulkFilePicked | { cancelled: true }
+  previewBulkFile: BulkPreview
+  startBulkRun: BulkRunSummary
+  pauseBulkRun: BulkRunSummary
+  resumeBulkRun: BulkRunSummary
+  cancelBulkRun: BulkRunSummary
+  listBulkRuns: BulkRunList
+  getBulkRun: BulkRunSummary
+  retryBulkRun: BulkRunSummary | { cancelled: true }
+  exportBulkRun: BulkExportResult | { cancelled: true }
 }
 
 /** What the preload exposes as `window.otp`. */
@@ -187,6 +233,7 @@ export type OtpBridge = {
     : (request: IpcRequest<M>) => Promise<Result<IpcResponses[M]>>
 } & {
   onExportProgress(listener: (progress: ExportProgress) => void): () => void
+  onBulkProgress(listener: (progress: BulkProgress) => void): () => void
 }
 
 export const BRIDGE_KEY = 'otp'

@@ -24,7 +24,7 @@ export function wrapBridge(raw: OtpBridge): OtpBridge {
   for (const key of Object.keys(raw)) {
     const fn = (raw as unknown as Record<string, unknown>)[key]
     if (typeof fn !== 'function') continue
-    if (key === 'onExportProgress') {
+    if (key === 'onExportProgress' || key === 'onBulkProgress') {
       out[key] = (listener: unknown) => {
         try {
           const off = (fn as (l: unknown) => unknown)(listener)

@@ -56,6 +56,14 @@ describe('history query ⇄ state ⇄ filter', () => {
     expect(selectedId).toBeNull()
   })
 
+  it('keeps a bulk run filter from the Bulk view, and drops a malformed one', () => {
+    const { state } = parseHistoryQuery({ runId: '42' })
+    expect(state.runId).toBe('42')
+    expect(historyQueryFromState(state)).toEqual({ runId: '42' })
+    expect(filterFromState(state, Date.now())).toEqual({ runId: 42 })
+    for (const bad of ['0', '-1', '4x', '1'.repeat(16)]) expect(parseHistoryQuery({ runId: bad }).state.runId).toBeUndefined()
+  })
+
   it('reads a custom range and makes the "to" day inclusive', () => {
     const { state } = parseHistoryQuery({ from: '2025-11-01', to: '2025-11-03' })
     expect(state.range).toBe('custom')

@@ -34,6 +34,8 @@ export interface HistoryViewState {
   hour?: string
   search: string
   paymentId: string
+  /** A bulk run's id (digits): its attempts only ("Show in History" of the Bulk view). */
+  runId?: string
   sort: HistorySort
   /** This computer's history, or the team's (every console's, from the team database). */
   scope: HistoryScope
@@ -83,6 +85,8 @@ export function parseHistoryQuery(query: QueryInput): { state: HistoryViewState;
   if (search.length <= 64) state.search = search
   const paymentId = first(query.paymentId)
   if (/^\d{1,19}$/.test(paymentId)) state.paymentId = paymentId
+  const runId = first(query.runId)
+  if (/^[1-9]\d{0,14}$/.test(runId)) state.runId = runId
   const sort = first(query.sort)
   if (isHistorySort(sort)) state.sort = sort
   if (first(query.scope) === 'team') state.scope = 'team'
@@ -120,6 +124,7 @@ export function historyQueryFromState(state: HistoryViewState, selectedId: numbe
   }
   if (state.search.trim()) q.q = state.search.trim()
   if (state.paymentId) q.paymentId = state.paymentId
+  if (state.runId) q.runId = state.runId
   if (state.sort !== DEFAULT_HISTORY_SORT) q.sort = state.sort
   if (state.scope === 'team') q.scope = 'team'
   if (selectedId !== null) q.id = String(selectedId)
@@ -174,6 +179,7 @@ export function filterFromState(state: HistoryViewState, nowMs: number): History
   if (bounds.to !== undefined) filter.to = bounds.to
   if (state.search.trim()) filter.search = state.search.trim()
   if (state.paymentId) filter.paymentId = state.paymentId
+  if (state.runId) filter.runId = Number(state.runId)
   if (state.sort !== DEFAULT_HISTORY_SORT) filter.sort = state.sort
   return filter
 }

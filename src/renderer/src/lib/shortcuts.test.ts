@@ -8,6 +8,8 @@ describe('shortcutFor', () => {
     expect(shortcutFor(key('Enter', { ctrlKey: true }), true, false)).toBe('send')
     expect(shortcutFor(key('E', { ctrlKey: true, shiftKey: true }), true, false)).toBe('new-enrollment')
     expect(shortcutFor(key('f', { ctrlKey: true }), false, false)).toBe('focus-search')
+    expect(shortcutFor(key('B', { ctrlKey: true, shiftKey: true }), true, false)).toBe('bulk')
+    expect(shortcutFor(key('b', { ctrlKey: true }), true, false)).toBeNull()
     expect(shortcutFor(key('j'), false, false)).toBe('next-attempt')
     expect(shortcutFor(key('k'), false, false)).toBe('previous-attempt')
     expect(shortcutFor(key('Escape'), true, false)).toBe('close-panel')

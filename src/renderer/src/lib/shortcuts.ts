@@ -2,7 +2,7 @@
 // a text field only Ctrl/Cmd combinations, F1 and Escape count; single keys (j, k, /, ?) work
 // only outside text fields, and no combination is one an editor uses (no Ctrl+A/C/V/X/Z/Y…).
 
-export type ShortcutAction = 'send' | 'new-enrollment' | 'focus-search' | 'next-attempt' | 'previous-attempt' | 'close-panel' | 'help'
+export type ShortcutAction = 'send' | 'new-enrollment' | 'bulk' | 'focus-search' | 'next-attempt' | 'previous-attempt' | 'close-panel' | 'help'
 
 export interface KeyLike {
   key: string
@@ -22,6 +22,7 @@ export interface ShortcutHelp {
 export const SHORTCUTS: ShortcutHelp[] = [
   { action: 'send', keys: ['Mod+Enter'], description: 'Send the enrollment (Enroll view)' },
   { action: 'new-enrollment', keys: ['Mod+Shift+E'], description: 'New enrollment: go to Enroll, payment id focused' },
+  { action: 'bulk', keys: ['Mod+Shift+B'], description: 'Bulk enrollment from a file: go to Bulk' },
   { action: 'focus-search', keys: ['Mod+F', '/'], description: 'Search history' },
   { action: 'next-attempt', keys: ['J'], description: 'Next attempt in History (opens its details)' },
   { action: 'previous-attempt', keys: ['K'], description: 'Previous attempt in History (opens its details)' },
@@ -40,6 +41,7 @@ export function shortcutFor(e: KeyLike, typing: boolean, mac: boolean): Shortcut
   if (mod && !e.altKey) {
     if (key === 'Enter' && !e.shiftKey) return 'send'
     if (key === 'e' && e.shiftKey) return 'new-enrollment'
+    if (key === 'b' && e.shiftKey) return 'bulk'
     if (key === 'f' && !e.shiftKey) return 'focus-search'
     return null
   }

@@ -1,4 +1,5 @@
 import type { AttemptRecord } from '../../../shared/domain/attempt.ts'
+import type { BulkProgress } from '../../../shared/domain/bulkRun.ts'
 import type { EnvironmentId } from '../../../shared/domain/environments.ts'
 import type { IpcResponses, OtpBridge } from '../../../shared/ipc/contract.ts'
 import type { EnvironmentsState } from '../../../shared/domain/environmentState.ts'
@@ -77,6 +78,16 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     'getTeamStatus',
     'listTeamConsoles',
     'verifyTeamAudit',
+    'pickBulkFile',
+    'previewBulkFile',
+    'startBulkRun',
+    'pauseBulkRun',
+    'resumeBulkRun',
+    'cancelBulkRun',
+    'listBulkRuns',
+    'getBulkRun',
+    'retryBulkRun',
+    'exportBulkRun',
   ] as const) {
     bridge[method] = async (request?: unknown) => {
       calls.push({ method, request })
@@ -86,7 +97,18 @@ export function fakeBridge(overrides: Partial<Record<keyof IpcResponses, Handler
     }
   }
   bridge.onExportProgress = () => () => {}
-  return { bridge: bridge as unknown as OtpBridge, calls, callsOf: (m: string) => calls.filter((c) => c.method === m) }
+  const bulkListeners = new Set<(progress: BulkProgress) => void>()
+  bridge.onBulkProgress = (listener: (progress: BulkProgress) => void) => {
+    bulkListeners.add(listener)
+    return () => bulkListeners.delete(listener)
+  }
+  return {
+    bridge: bridge as unknown as OtpBridge,
+    calls,
+    callsOf: (m: string) => calls.filter((c) => c.method === m),
+    /** Pushes a bulk progress event as main would. */
+    emitBulkProgress: (progress: BulkProgress) => bulkListeners.forEach((listener) => listener(progress)),
+  }
 }
 
 /** A promise with its resolve exposed, to hold a fake call in flight. */

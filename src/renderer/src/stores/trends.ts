@@ -31,6 +31,6 @@ export const useTrendsStore = defineStore('trends', () => {
 
 /** The part of a History filter the chart follows. */
 export function chartFilter(filter: HistoryFilter): HistoryFilter {
-  const { search: _search, paymentId: _paymentId, sort: _sort, ...followed } = filter
+  const { search: _search, paymentId: _paymentId, runId: _runId, sort: _sort, ...followed } = filter
   return followed
 }
