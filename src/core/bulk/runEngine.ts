@@ -188,7 +188,7 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
       if (wait > 0) {
         clearTimeout(timer)
         timer = setTimeout(schedule, Math.ceil(wait))
-      } else if (started.length > 0) schedule()
+      } else schedule() // the slot fell due while this cycle ran (want was 0 for the rate): go again, or nothing would wake the run
     }
   }
 
