@@ -125,7 +125,7 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
     logDir,
     async close() {
       await training?.close()
-      await core.team.stop() // `team sync` opened a pool; other commands never start the replicator
+      await core.stopTeam() // `team sync` opened a pool; other commands never start the replicator
       await core.audit.flush()
       core.close()
       await logger.close()

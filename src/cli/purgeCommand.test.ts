@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { createAppCore } from '../core/app/appCore.ts'
 import { newAttempt } from '../core/history/testFixtures.ts'
-import { silentLogger } from '../core/log/logger.ts'
+import { testCoreOptions } from '../core/app/testCore.ts'
 
 // `purge --before DATE` as a process on a real data folder: exactly the older rows go, the
 // purge is in the audit trail, and bad dates change nothing.
@@ -17,17 +17,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'otp-cli-purge-'))
 const CUT = new Date(2025, 5, 1).getTime() // local midnight, as the CLI reads 2025-06-01
 
 function openCore() {
-  return createAppCore({
-    dataDir,
-    fetch: async () => new Response(null, { status: 500 }),
-    secretStore: { get: async () => undefined, set: async () => {}, delete: async () => false },
-    logger: silentLogger,
-    operator: 'tester',
-    machine: 'box',
-    appVersion: '0.0.0',
-    channel: 'cli',
-    trainingUrl: () => undefined,
-  })
+  return createAppCore(testCoreOptions(dataDir, { channel: 'cli', secretStore: { get: async () => undefined, set: async () => {}, delete: async () => false } }))
 }
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

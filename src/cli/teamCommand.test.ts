@@ -6,13 +6,12 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createAppCore } from '../core/app/appCore.ts'
-import { createMemorySecretStore } from '../core/audit/memorySecretStore.ts'
 import { completion, newAttempt } from '../core/history/testFixtures.ts'
-import { silentLogger } from '../core/log/logger.ts'
 import { teamAttemptRow } from '../core/team/replicator.ts'
 import { TEAM_DB_ENV } from '../core/team/teamConfig.ts'
 import { freePort } from '../core/team/testing/pgCluster.ts'
 import { freshTestDatabase } from '../core/team/testing/sharedPgCluster.ts'
+import { testCoreOptions } from '../core/app/testCore.ts'
 
 // `team status` and `team sync` as processes on a real data folder and a real PostgreSQL.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 })
@@ -32,19 +31,7 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   })
 }
 
-const openLocal = () =>
-  createAppCore({
-    dataDir,
-    fetch: async () => new Response(null, { status: 500 }),
-    secretStore: createMemorySecretStore(),
-    logger: silentLogger,
-    operator: 'tester',
-    machine: 'box',
-    appVersion: '0.0.0',
-    channel: 'cli',
-    trainingUrl: () => undefined,
-    env: {},
-  })
+const openLocal = () => createAppCore(testCoreOptions(dataDir, { channel: 'cli' }))
 
 let url: string
 let pool: pg.Pool

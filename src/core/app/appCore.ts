@@ -4,7 +4,7 @@ import type { Channel } from '../../shared/domain/attempt.ts'
 import { ENVIRONMENT_IDS, ENVIRONMENT_LABELS, TRAINING_CREDENTIALS, type EnvironmentEndpoints } from '../../shared/domain/environments.ts'
 import type { EnvironmentView, EnvironmentsState } from '../../shared/domain/environmentState.ts'
 import { createAuditTrail } from '../audit/auditTrail.ts'
-import { createBulkRunner } from '../bulk/runRunner.ts'
+import { createBulkRunner, type BulkRunner } from '../bulk/runRunner.ts'
 import { createRunStore } from '../bulk/runStore.ts'
 import { createCredentialVault, type VaultEnvironment } from '../credentials/credentialVault.ts'
 import { createRetention } from './retention.ts'
@@ -22,7 +22,8 @@ import { createSettingsStore } from '../settings/settingsStore.ts'
 import { APP_MIGRATIONS } from '../storage/migrations.ts'
 import { openDatabase, SCAN_PAGE_CACHE_KIB } from '../storage/openDatabase.ts'
 import { ensurePrivateDir } from '../storage/privateFiles.ts'
-import { createTeamService, type TeamServiceDeps } from '../team/teamService.ts'
+import { immediateTransaction } from '../storage/transaction.ts'
+import { createTeamService, type TeamService, type TeamServiceDeps } from '../team/teamService.ts'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -104,10 +105,13 @@ export function createAppCore(options: AppCoreOptions) {
     appVersion: options.appVersion,
     channel: options.channel,
     resolveTarget,
+    atomically: (work) => immediateTransaction(db, work),
   })
 
+  // The team service and the bulk runner are built on first use: a one-shot CLI `enroll` never
+  // needs them, and preparing their statements is start-up time it would pay on every call.
   // Team workspace (issue 14): nothing runs until start() (startMain) or syncNow() (`team sync`).
-  const team = createTeamService({
+  const createTeam = (): TeamService => createTeamService({
     db,
     readAttempt: (id) => history.get(id),
     settings,
@@ -123,7 +127,7 @@ export function createAppCore(options: AppCoreOptions) {
   })
 
   // Bulk runs (issue 12): stored runs and rows, and the runner that sends them.
-  const bulk = createBulkRunner({
+  const createBulk = (): BulkRunner => createBulkRunner({
     db,
     history,
     runs: createRunStore(db, { now }),
@@ -136,6 +140,9 @@ export function createAppCore(options: AppCoreOptions) {
     channel: options.channel,
     resolveTarget,
   })
+
+  let team: TeamService | undefined
+  let bulk: BulkRunner | undefined
 
   async function environmentsState(): Promise<EnvironmentsState> {
     const current = settings.read()
@@ -162,14 +169,22 @@ export function createAppCore(options: AppCoreOptions) {
     vault,
     enrollService,
     /** Bulk enrollment runs: create, start/resume, pause, cancel, summary, retry failed rows. */
-    bulk,
+    get bulk(): BulkRunner {
+      return (bulk ??= createBulk())
+    },
     resolveTarget,
     /** Credentials bound to their destination: state, pending change, confirmation. */
     destinations: targets,
     /** Retention: purges old attempts (policy in settings, or a date from the CLI). */
     retention,
     /** Team database: connection, replicator, status, console id (src/core/team/teamService.ts). */
-    team,
+    get team(): TeamService {
+      return (team ??= createTeam())
+    },
+    /** Stops the team replicator if this process built the team service (close() does not). */
+    async stopTeam() {
+      await team?.stop()
+    },
     environmentsState,
     dataDir: options.dataDir,
     /**

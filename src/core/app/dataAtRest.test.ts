@@ -6,9 +6,9 @@ import type { SecretStore } from '../credentials/secretStore.ts'
 import { exportHistory } from '../export/exportHistory.ts'
 import { newAttempt } from '../history/testFixtures.ts'
 import { createDiagnosticLog } from '../log/diagnosticLog.ts'
-import { silentLogger } from '../log/logger.ts'
 import { createAppCore, HISTORY_FILE, SETTINGS_FILE } from './appCore.ts'
 import { createFileEnrolledStore } from './trainingState.ts'
+import { testCoreOptions } from './testCore.ts'
 
 // Data at rest on Linux/macOS: a fresh data folder 0700 and every file the app writes in it
 // 0600, whatever the umask (set to the usual 022 here, which would give 0755/0644).
@@ -31,17 +31,7 @@ afterAll(() => {
 })
 
 function openCore(dataDir: string) {
-  return createAppCore({
-    dataDir,
-    fetch: async () => new Response(null, { status: 500 }),
-    secretStore: memoryStore,
-    logger: silentLogger,
-    operator: 'tester',
-    machine: 'box',
-    appVersion: '0.0.0',
-    channel: 'cli',
-    trainingUrl: () => undefined,
-  })
+  return createAppCore(testCoreOptions(dataDir, { channel: 'cli', secretStore: memoryStore }))
 }
 
 describe.runIf(process.platform !== 'win32')('data at rest', () => {

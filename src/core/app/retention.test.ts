@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEFAULT_RETENTION_MONTHS, retentionCutoff } from '../../shared/domain/retention.ts'
-import { createMemorySecretStore } from '../audit/memorySecretStore.ts'
 import { newAttempt } from '../history/testFixtures.ts'
-import { silentLogger } from '../log/logger.ts'
-import { createAppCore, SETTINGS_FILE, type AppCore } from './appCore.ts'
+import { SETTINGS_FILE, type AppCore } from './appCore.ts'
+import { openTestCore } from './testCore.ts'
 
 const NOW = Date.UTC(2026, 11, 1, 10) // 1 December 2026
 
@@ -26,19 +25,7 @@ describe('retention policy', () => {
   let core: AppCore
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'otp-retention-'))
-    core = createAppCore({
-      dataDir,
-      fetch: async () => new Response(null, { status: 500 }),
-      secretStore: createMemorySecretStore(),
-      logger: silentLogger,
-      operator: 'tester',
-      machine: 'box',
-      appVersion: '0.0.0',
-      channel: 'console',
-      trainingUrl: () => undefined,
-      now: () => NOW,
-    })
-    await core.audit.open()
+    core = await openTestCore(dataDir, { now: () => NOW })
   })
   afterEach(() => {
     core.close()

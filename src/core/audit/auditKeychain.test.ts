@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createHeadWriter, headAccount, parseHead } from './auditKeychain.ts'
+import { createHeadWriter, headAccount, parseHead, type EntryState } from './auditKeychain.ts'
 import { createMemorySecretStore } from './memorySecretStore.ts'
 
 // The head writer's timing (THE HEAD RULE in auditKeychain.ts): written in the background,
@@ -53,5 +53,21 @@ describe('createHeadWriter', () => {
     await head.flush()
     expect(errors).toHaveLength(1)
     expect(store.items.size).toBe(0)
+  })
+
+  it('names an entry written inside a caller\'s transaction only once it is committed, and drops one rolled back', async () => {
+    const { store, writes } = spiedStore()
+    const states = new Map<number, EntryState>([[2, 'in-transaction']])
+    const head = createHeadWriter(store, BASE, () => {}, (seq) => states.get(seq) ?? 'absent')
+    head.advanceWhenCommitted(2, 'hash-2')
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve))
+    expect(writes).toEqual([]) // still in the transaction: nothing named yet
+    states.set(2, 'committed')
+    await head.flush()
+    expect(writes.map((raw) => parseHead(raw)?.seq)).toEqual([2])
+
+    head.advanceWhenCommitted(3, 'hash-3') // rolled back: never in the file
+    await head.flush()
+    expect(writes.map((raw) => parseHead(raw)?.seq)).toEqual([2])
   })
 })

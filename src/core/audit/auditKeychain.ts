@@ -64,9 +64,17 @@ export async function readKey(store: SecretStore, trail: string): Promise<Buffer
 export interface HeadWriter {
   /** Called after the entry's row is committed. */
   advance(seq: number, hash: string): void
+  /**
+   * Called for an entry written inside a transaction the caller opened: the head names it only
+   * once `committed` finds it in the file (checked one turn later; a rolled-back entry is dropped).
+   */
+  advanceWhenCommitted(seq: number, hash: string): void
   /** Resolves once every advance so far has reached the keychain (or failed). */
   flush(): Promise<void>
 }
+
+/** Where an entry written inside a caller's transaction stands. */
+export type EntryState = 'committed' | 'absent' | 'in-transaction'
 
 /**
  * Writes the head in the background, serialised and coalescing (see THE HEAD RULE): one
@@ -74,19 +82,36 @@ export interface HeadWriter {
  * each write the head last, so it can briefly name an older entry than the newest: a lagging
  * head, which the rule allows; it is never ahead, since only committed entries are written.
  */
-export function createHeadWriter(store: SecretStore, base: Pick<AuditHead, 'trail' | 'keyId' | 'keyedFrom'>, onError: (error: unknown) => void): HeadWriter {
-  let pending: { seq: number; hash: string } | null = null
+export function createHeadWriter(
+  store: SecretStore,
+  base: Pick<AuditHead, 'trail' | 'keyId' | 'keyedFrom'>,
+  onError: (error: unknown) => void,
+  committed: (seq: number, hash: string) => EntryState = () => 'committed',
+): HeadWriter {
+  let pending: { seq: number; hash: string; check: boolean } | null = null
   let running: Promise<void> | null = null
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
   async function pump(): Promise<void> {
     // One turn later: what the caller does next (an enrollment sends its request right after
     // recording the attempt) goes first, and the keychain write overlaps it instead of delaying it.
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    await nextTurn()
     while (pending) {
       const next = pending
+      if (next.check) {
+        const state = committed(next.seq, next.hash)
+        if (state === 'in-transaction') {
+          await nextTurn()
+          continue
+        }
+        if (state === 'absent') {
+          if (pending === next) pending = null
+          continue
+        }
+      }
       pending = null
       try {
-        await store.set(headAccount(base.trail), serialiseHead({ ...base, ...next }))
+        await store.set(headAccount(base.trail), serialiseHead({ ...base, seq: next.seq, hash: next.hash }))
       } catch (error) {
         onError(error)
       }
@@ -94,11 +119,14 @@ export function createHeadWriter(store: SecretStore, base: Pick<AuditHead, 'trai
     running = null
   }
 
+  function advanceTo(seq: number, hash: string, check: boolean) {
+    if (!pending || seq > pending.seq) pending = { seq, hash, check }
+    running ??= pump()
+  }
+
   return {
-    advance(seq, hash) {
-      if (!pending || seq > pending.seq) pending = { seq, hash }
-      running ??= pump()
-    },
+    advance: (seq, hash) => advanceTo(seq, hash, false),
+    advanceWhenCommitted: (seq, hash) => advanceTo(seq, hash, true),
     flush: () => running ?? Promise.resolve(),
   }
 }

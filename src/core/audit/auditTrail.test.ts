@@ -145,12 +145,31 @@ describe('verify', () => {
   it('accepts a head that lags behind the file when the entries after it verify', async () => {
     recordFive()
     await trail.flush()
-    // Recorded inside a transaction the caller opened: the head waits (as after a crash right after the row).
+    // The keychain refuses the head write (as after a crash right after the row): the head lags.
+    const set = keychain.set
+    keychain.set = async () => {
+      throw new Error('keychain locked')
+    }
+    trail.record({ action: 'export', summary: 'head not written' })
+    await trail.flush()
+    keychain.set = set
+    expect(await trail.verify()).toMatchObject({ ok: true, total: 7, verifiedUpTo: 7, head: { seq: 6 } })
+  })
+
+  it('names an entry recorded inside a caller\'s transaction in the head once committed, never one rolled back', async () => {
+    recordFive()
+    await trail.flush()
     db.exec('BEGIN IMMEDIATE')
-    trail.record({ action: 'export', summary: 'in a batch' })
+    trail.record({ action: 'export', summary: 'in a batch, rolled back' })
+    db.exec('ROLLBACK')
+    await trail.flush()
+    expect(await trail.verify()).toMatchObject({ ok: true, total: 6, head: { seq: 6 } })
+
+    db.exec('BEGIN IMMEDIATE')
+    const committed = trail.record({ action: 'export', summary: 'in a batch, committed' })
     db.exec('COMMIT')
     await trail.flush()
-    expect(await trail.verify()).toMatchObject({ ok: true, total: 7, verifiedUpTo: 7, head: { seq: 6 } })
+    expect(await trail.verify()).toMatchObject({ ok: true, total: 7, verifiedUpTo: 7, head: { seq: committed.seq, hash: committed.hash } })
   })
 
   it.each([

@@ -4,7 +4,7 @@ import type { AuditEntry, AuditVerification } from '../../shared/domain/audit.ts
 import { KeychainUnavailableError, type SecretStore } from '../credentials/secretStore.ts'
 import { immediateTransaction } from '../storage/transaction.ts'
 import { AUDIT_KEY_BYTES, auditKey, canonicalJson, GENESIS_HASH, hmacEntry, keyFingerprint } from './auditHash.ts'
-import { createHeadWriter, folderAccount, headAccount, keyAccount, parseHead, readKey, serialiseHead, type HeadWriter } from './auditKeychain.ts'
+import { createHeadWriter, folderAccount, headAccount, keyAccount, parseHead, readKey, serialiseHead, type EntryState, type HeadWriter } from './auditKeychain.ts'
 import { ANCHOR_ACTION, AUDIT_COLUMNS, findAnchor, toEntry, type Anchor, type AuditRow } from './auditRows.ts'
 import { verifyTrail } from './auditVerify.ts'
 import { AuditUnavailableError, type AuditInput, type AuditTrail } from './types.ts'
@@ -47,6 +47,14 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
 
   const lastStatement = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1')
   const insertStatement = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const hashAtStatement = db.prepare('SELECT hash FROM audit WHERE seq = ?')
+  /** Whether an entry recorded inside a caller's transaction is in the file now (for the head). */
+  function entryState(seq: number, hash: string): EntryState {
+    // A connection closed meanwhile cannot vouch for the entry: the head stays behind (allowed).
+    if (!db.isOpen) return 'absent'
+    if (db.isTransaction) return 'in-transaction'
+    return (hashAtStatement.get(seq) as { hash: string } | undefined)?.hash === hash ? 'committed' : 'absent'
+  }
   const last = () => (lastStatement.get() as { seq: number; hash: string } | undefined) ?? { seq: 0, hash: GENESIS_HASH }
 
   function append(key: KeyObject, input: AuditInput, check?: () => void): AuditEntry {
@@ -141,7 +149,7 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
       } else if (keyFingerprint(bytes) !== anchor.keyId) {
         refusal = 'The audit key in the OS keychain is not the one this trail was written with, so no entry can be sealed. Run "audit verify" and report this to compliance.'
       } else {
-        ready = { key: auditKey(bytes), head: createHeadWriter(options.keychain, { trail: anchor.trail, keyId: anchor.keyId, keyedFrom: anchor.seq }, options.onHeadError ?? (() => {})) }
+        ready = { key: auditKey(bytes), head: createHeadWriter(options.keychain, { trail: anchor.trail, keyId: anchor.keyId, keyedFrom: anchor.seq }, options.onHeadError ?? (() => {}), entryState) }
       }
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error
@@ -166,11 +174,12 @@ export function createAuditTrail(db: DatabaseSync, options: AuditTrailOptions): 
   function record(input: AuditInput): AuditEntry {
     ensureOpen()
     if (!ready) throw new AuditUnavailableError(refusal)
-    // Inside a transaction the caller opened, the row is not committed yet: the head waits for
-    // the next entry recorded on its own (a lagging head is fine, one ahead of the file is not).
+    // Inside a transaction the caller opened, the row is not committed yet: the head names it
+    // once it is found in the file (a lagging head is fine, one ahead of the file is not).
     const joined = db.isTransaction
     const entry = append(ready.key, input)
-    if (!joined) ready.head.advance(entry.seq, entry.hash)
+    if (joined) ready.head.advanceWhenCommitted(entry.seq, entry.hash)
+    else ready.head.advance(entry.seq, entry.hash)
     return entry
   }
 

@@ -8,6 +8,7 @@ import { openTempHistory, type TempDb } from '../history/testFixtures.ts'
 import type { HistoryStore } from '../history/types.ts'
 import { silentLogger } from '../log/logger.ts'
 import type { EnrollCallResult } from '../protocol/types.ts'
+import { immediateTransaction } from '../storage/transaction.ts'
 import { createEnrollService, type EnrollCaller, type EnrollRequest, type EnrollServiceDeps } from './enrollService.ts'
 
 // The enrollment service on a real history database, with a stand-in for the HTTP client:
@@ -40,10 +41,11 @@ beforeEach(async () => {
 })
 afterEach(() => temp.cleanup())
 
-function service(client: EnrollCaller, resolveTarget: EnrollServiceDeps['resolveTarget'] = async () => ({ ok: true, target: TARGET })) {
+function service(client: EnrollCaller, resolveTarget: EnrollServiceDeps['resolveTarget'] = async () => ({ ok: true, target: TARGET }), trail: AuditTrail = audit) {
   return createEnrollService({
     history,
-    audit,
+    audit: trail,
+    atomically: (work) => immediateTransaction(temp.db, work),
     client,
     logger: silentLogger,
     now: () => 1_700_000_000_000,
@@ -85,21 +87,43 @@ describe('enrollService', () => {
     expect(history.count({ paymentId: '266274' })).toBe(2)
   })
 
-  it('writes the attempt, as unknown and unfinished, before the client is called', async () => {
-    let seenByClient: AttemptRecord['outcome'][] = []
-    let finishedAtSeen: (number | null)[] = []
+  it('writes the attempt, as unknown and unfinished, with the headers that leave, before the request is sent', async () => {
+    let seen: Pick<AttemptRecord, 'outcome' | 'finishedAt' | 'requestHeaders'>[] = []
     const enrolls = service({
-      enroll: async () => {
-        const rows = history.page({ filter: { paymentId: '266274' }, limit: 10 }).rows
-        seenByClient = rows.map((r) => r.outcome)
-        finishedAtSeen = rows.map((r) => r.finishedAt)
+      enroll: async (_target, _body, hooks) => {
+        hooks?.beforeSend?.(SENT_HEADERS, 'url')
+        // The moment the request would leave: the row is on disk.
+        seen = history.page({ filter: { paymentId: '266274' }, limit: 10 }).rows.map((r) => ({ outcome: r.outcome, finishedAt: r.finishedAt, requestHeaders: history.get(r.id)?.requestHeaders ?? {} }))
         return ENROLLED
       },
     })
     const record = recordOf(await enrolls.enroll(request()))
-    expect(seenByClient).toEqual(['unknown'])
-    expect(finishedAtSeen).toEqual([null])
+    expect(seen).toEqual([{ outcome: 'unknown', finishedAt: null, requestHeaders: SENT_HEADERS }])
     expect(record.outcome).toBe('enrolled')
+  })
+
+  it('a second send of the same attempt (a refreshed token after a 401) updates its headers, no second attempt', async () => {
+    const enrolls = service({
+      enroll: async (_target, _body, hooks) => {
+        hooks?.beforeSend?.(SENT_HEADERS, 'url')
+        hooks?.beforeSend?.({ ...SENT_HEADERS, Nonce: 'n2' }, 'url')
+        return ENROLLED
+      },
+    })
+    const record = recordOf(await enrolls.enroll(request()))
+    expect(history.count({ paymentId: '266274' })).toBe(1)
+    expect(record.requestHeaders.Nonce).toBe('n2')
+  })
+
+  it('an enrollment that never reached the point of sending (no token) is recorded whole, failed, with both audit entries', async () => {
+    const enrolls = service({ enroll: async () => ({ ...ENROLLED, outcome: 'failed', httpStatus: null, failureReason: 'Could not get an access token.', requestHeaders: {} }) })
+    const record = recordOf(await enrolls.enroll(request()))
+    expect(record.outcome).toBe('failed')
+    expect(record.finishedAt).not.toBeNull()
+    expect(audit.list({ limit: 2 }).map((entry) => [entry.action, entry.details.attemptId])).toEqual([
+      ['enroll.outcome', record.id],
+      ['enroll.attempt', record.id],
+    ])
   })
 
   it('the client threw after sending: the outcome is unknown (the card may be enrolled)', async () => {
@@ -114,6 +138,52 @@ describe('enrollService', () => {
     expect(record.failureReason).toMatch(/after sending \(socket exploded\).*may or may not be enrolled/)
     expect(record.requestHeaders).toEqual(SENT_HEADERS)
     expect(record.finishedAt).not.toBeNull()
+  })
+
+  it('an attempt and its audit entry are committed together: a trail that refuses the entry leaves no attempt and sends nothing', async () => {
+    let sent = 0
+    const refusing: AuditTrail = {
+      ...audit,
+      record: () => {
+        throw new Error('disk full')
+      },
+    }
+    const enrolls = service(
+      {
+        enroll: async (_target, _body, hooks) => {
+          hooks?.beforeSend?.(SENT_HEADERS, 'url')
+          sent++
+          return ENROLLED
+        },
+      },
+      undefined,
+      refusing,
+    )
+    await expect(enrolls.enroll(request())).rejects.toThrow('disk full')
+    expect(sent).toBe(0)
+    expect(history.count({ paymentId: '266274' })).toBe(0)
+  })
+
+  it('one enrollment is two durable commits: the attempt as it leaves with its entry, the outcome with its entry', async () => {
+    const commits: string[] = []
+    const exec = temp.db.exec.bind(temp.db)
+    temp.db.exec = (sql: string) => {
+      if (/^\s*COMMIT/i.test(sql)) commits.push(sql)
+      return exec(sql)
+    }
+    const enrolls = service({
+      enroll: async (_target, _body, hooks) => {
+        hooks?.beforeSend?.(SENT_HEADERS, 'url')
+        return ENROLLED
+      },
+    })
+    const record = recordOf(await enrolls.enroll(request()))
+    expect(commits).toHaveLength(2)
+    expect(record.outcome).toBe('enrolled')
+    expect(record.requestHeaders).toEqual(SENT_HEADERS)
+    // Both audit entries made it into those commits.
+    const entries = audit.list({ limit: 2 })
+    expect(entries.map((entry) => entry.details.attemptId)).toEqual([record.id, record.id])
   })
 
   it('the client threw before sending: the attempt failed, nothing left the machine', async () => {

@@ -30,6 +30,11 @@ export interface EnrollServiceDeps {
   channel: Channel
   /** Base URLs and credentials for an environment (keychain, env vars, training server). */
   resolveTarget(environment: EnvironmentId): Promise<TargetResolution>
+  /**
+   * Runs `work` as one durable transaction on the history file (history and audit share it):
+   * an attempt and its audit entry are committed together, with one disk flush instead of two.
+   */
+  atomically<T>(work: () => T): T
 }
 
 export interface EnrollRequest extends EnrollInput {
@@ -42,7 +47,8 @@ export interface EnrollRequest extends EnrollInput {
 /**
  * One enrollment, start to finish: validate, check the deliberate confirmations, write the
  * attempt BEFORE sending (outcome `unknown` until completed, so a crash leaves a trace),
- * send once, complete the record. Never retries after the request may have left.
+ * send once, complete the record. Never retries after the request may have left. Two durable
+ * commits on the way: the attempt as it leaves, and its outcome.
  */
 export function createEnrollService(deps: EnrollServiceDeps) {
   // Payment ids with a request in flight: a double click must not send twice.
@@ -101,38 +107,60 @@ export function createEnrollService(deps: EnrollServiceDeps) {
 
     const startedAt = deps.now()
     const retryOf = request.retryOf ?? null
-    try {
-      const id = deps.history.begin(newAttemptRecord({ environment: request.environment, channel: deps.channel, operator: deps.operator, appVersion: deps.appVersion }, target, body, startedAt, retryOf))
+    const context = { environment: request.environment, channel: deps.channel, operator: deps.operator, appVersion: deps.appVersion }
+    /** The attempt (outcome `unknown`) and its audit entry, one commit; answers the attempt's id. */
+    function beginAttempt(requestHeaders: Record<string, string>): number {
+      const id = deps.history.begin({ ...newAttemptRecord(context, target, body, startedAt, retryOf), requestHeaders })
       deps.audit.record(attemptAuditEntry(id, request.environment, body, retryOf))
       deps.logger.info('enroll.start', { attemptId: id, environment: request.environment, paymentId: body.paymentId, phone: body.mobilePhoneNumber })
+      return id
+    }
 
+    let attemptId: number | undefined
+    let beginError: unknown
+    try {
       let result: EnrollCallResult
-      let sending = false
       try {
         result = await deps.client.enroll(target, body, {
+          // Right before the request leaves (after the token): the attempt, its audit entry and the
+          // exact headers sent are on disk in one commit. A second send (a refreshed token after a
+          // 401) only updates the headers.
           beforeSend(headers) {
-            deps.history.markSending(id, headers)
-            sending = true
+            if (attemptId !== undefined) return deps.history.markSending(attemptId, headers)
+            try {
+              attemptId = deps.atomically(() => beginAttempt(headers))
+            } catch (error) {
+              beginError = error // not written, so not sent: the enrollment ends with this error
+              throw error
+            }
           },
         })
       } catch (error) {
+        if (beginError !== undefined) throw beginError
         // A defect in the client: if the request may have left, the outcome is unknown.
-        deps.logger.error('enroll.client-error', { attemptId: id, reason: error instanceof Error ? error.message : String(error) })
-        result = clientErrorResult(error, sending)
+        deps.logger.error('enroll.client-error', { attemptId: attemptId ?? null, reason: error instanceof Error ? error.message : String(error) })
+        result = clientErrorResult(error, attemptId !== undefined)
       }
 
       const finishedAt = deps.now()
-      deps.history.complete(id, completionOf(result, startedAt, finishedAt))
+      // The completed row and its outcome entry in one commit (recordOutcome never throws). An
+      // attempt that never reached the point of sending (no token, say) is written here, whole.
+      const record = deps.atomically(() => {
+        const id = attemptId ?? beginAttempt({})
+        attemptId = id
+        deps.history.complete(id, completionOf(result, startedAt, finishedAt))
+        const completed = deps.history.get(id)
+        if (completed) recordOutcome(completed)
+        return completed
+      })
       deps.logger.info('enroll.done', {
-        attemptId: id,
+        attemptId,
         outcome: result.outcome,
         httpStatus: result.httpStatus,
         codes: result.errors.map((e) => e.code),
         durationMs: finishedAt - startedAt,
       })
-      const record = deps.history.get(id)
-      if (!record) return fail('internal', `Attempt #${id} was written but cannot be read back.`)
-      recordOutcome(record)
+      if (!record) return fail('internal', `Attempt #${attemptId} was written but cannot be read back.`)
       return ok(record)
     } finally {
       inFlight.delete(input.paymentId)

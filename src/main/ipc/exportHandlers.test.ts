@@ -8,6 +8,7 @@ import { silentLogger } from '../../core/log/logger.ts'
 import type { MainContext } from './context.ts'
 import { exportHandlers } from './exportHandlers.ts'
 import { createTeamSession } from './teamSession.ts'
+import { openTestCore } from '../../core/app/testCore.ts'
 
 // The export handlers with a save dialog the test answers: the "one export at a time" guard
 // must hold from the moment export:start is called, not from when the dialog closes.
@@ -32,18 +33,7 @@ let handlers: ReturnType<typeof exportHandlers>
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'otp-export-handlers-'))
-  core = createAppCore({
-    dataDir: dir,
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    secretStore: memorySecretStore(),
-    logger: silentLogger,
-    operator: 'ada',
-    machine: 'test',
-    appVersion: '0.0.0',
-    channel: 'console',
-    trainingUrl: () => undefined,
-  })
-  await core.audit.open()
+  core = await openTestCore(dir, { fetch: () => Promise.reject(new Error('no network in this test')), secretStore: memorySecretStore(), operator: 'ada', machine: 'test' })
   dialogs = []
   const ctx: MainContext = {
     core,
