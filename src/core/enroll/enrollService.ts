@@ -1,5 +1,5 @@
 import type { AttemptRecord, Channel } from '../../shared/domain/attempt.ts'
-import { validateEnrollInput, type EnrollInput } from '../../shared/domain/enrollInput.ts'
+import { validateEnrollInput, type EnrollInput, type ValidEnrollInput } from '../../shared/domain/enrollInput.ts'
 import type { EnvironmentId } from '../../shared/domain/environments.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import type { AuditTrail } from '../audit/types.ts'
@@ -86,22 +86,22 @@ export function createEnrollService(deps: EnrollServiceDeps) {
     const auditRefusal = deps.audit.unavailable()
     if (auditRefusal) return fail('keychain-unavailable', auditRefusal)
 
-    // Claimed before the first await, so that a second call meanwhile sees it.
+    // Claimed before the first await, so that a second call meanwhile sees it; released however
+    // the enrollment ends.
     inFlight.add(input.paymentId)
-    const resolution = await deps.resolveTarget(request.environment).catch((error: unknown) => {
+    try {
+      return await resolveAndSend(request, input)
+    } finally {
       inFlight.delete(input.paymentId)
-      throw error
-    })
-    if (!resolution.ok) {
-      inFlight.delete(input.paymentId)
-      return resolution.result
     }
+  }
+
+  async function resolveAndSend(request: EnrollRequest, input: ValidEnrollInput): Promise<Result<AttemptRecord>> {
+    const resolution = await deps.resolveTarget(request.environment)
+    if (!resolution.ok) return resolution.result
     // URLs from settings.json (possibly edited by hand) meet the URL rule before anything is written or sent.
     const urls = checkTargetUrls(resolution.target)
-    if (!urls.ok) {
-      inFlight.delete(input.paymentId)
-      return fail('invalid-input', urls.reason)
-    }
+    if (!urls.ok) return fail('invalid-input', urls.reason)
     const target: EnrollTarget = { ...resolution.target, baseUrl: urls.baseUrl, passportUrl: urls.passportUrl, signatureMethod: input.signatureMethod }
     const body: EnrollBody = { paymentId: input.paymentId, mobilePhoneNumber: input.mobilePhoneNumber, transactionRef: input.transactionRef }
 
@@ -118,53 +118,49 @@ export function createEnrollService(deps: EnrollServiceDeps) {
 
     let attemptId: number | undefined
     let beginError: unknown
+    let result: EnrollCallResult
     try {
-      let result: EnrollCallResult
-      try {
-        result = await deps.client.enroll(target, body, {
-          // Right before the request leaves (after the token): the attempt, its audit entry and the
-          // exact headers sent are on disk in one commit. A second send (a refreshed token after a
-          // 401) only updates the headers.
-          beforeSend(headers) {
-            if (attemptId !== undefined) return deps.history.markSending(attemptId, headers)
-            try {
-              attemptId = deps.atomically(() => beginAttempt(headers))
-            } catch (error) {
-              beginError = error // not written, so not sent: the enrollment ends with this error
-              throw error
-            }
-          },
-        })
-      } catch (error) {
-        if (beginError !== undefined) throw beginError
-        // A defect in the client: if the request may have left, the outcome is unknown.
-        deps.logger.error('enroll.client-error', { attemptId: attemptId ?? null, reason: error instanceof Error ? error.message : String(error) })
-        result = clientErrorResult(error, attemptId !== undefined)
-      }
-
-      const finishedAt = deps.now()
-      // The completed row and its outcome entry in one commit (recordOutcome never throws). An
-      // attempt that never reached the point of sending (no token, say) is written here, whole.
-      const record = deps.atomically(() => {
-        const id = attemptId ?? beginAttempt({})
-        attemptId = id
-        deps.history.complete(id, completionOf(result, startedAt, finishedAt))
-        const completed = deps.history.get(id)
-        if (completed) recordOutcome(completed)
-        return completed
+      result = await deps.client.enroll(target, body, {
+        // Right before the request leaves (after the token): the attempt, its audit entry and the
+        // exact headers sent are on disk in one commit. A second send (a refreshed token after a
+        // 401) only updates the headers.
+        beforeSend(headers) {
+          if (attemptId !== undefined) return deps.history.markSending(attemptId, headers)
+          try {
+            attemptId = deps.atomically(() => beginAttempt(headers))
+          } catch (error) {
+            beginError = error // not written, so not sent: the enrollment ends with this error
+            throw error
+          }
+        },
       })
-      deps.logger.info('enroll.done', {
-        attemptId,
-        outcome: result.outcome,
-        httpStatus: result.httpStatus,
-        codes: result.errors.map((e) => e.code),
-        durationMs: finishedAt - startedAt,
-      })
-      if (!record) return fail('internal', `Attempt #${attemptId} was written but cannot be read back.`)
-      return ok(record)
-    } finally {
-      inFlight.delete(input.paymentId)
+    } catch (error) {
+      if (beginError !== undefined) throw beginError
+      // A defect in the client: if the request may have left, the outcome is unknown.
+      deps.logger.error('enroll.client-error', { attemptId: attemptId ?? null, reason: error instanceof Error ? error.message : String(error) })
+      result = clientErrorResult(error, attemptId !== undefined)
     }
+
+    const finishedAt = deps.now()
+    // The completed row and its outcome entry in one commit (recordOutcome never throws). An
+    // attempt that never reached the point of sending (no token, say) is written here, whole.
+    const record = deps.atomically(() => {
+      const id = attemptId ?? beginAttempt({})
+      attemptId = id
+      deps.history.complete(id, completionOf(result, startedAt, finishedAt))
+      const completed = deps.history.get(id)
+      if (completed) recordOutcome(completed)
+      return completed
+    })
+    deps.logger.info('enroll.done', {
+      attemptId,
+      outcome: result.outcome,
+      httpStatus: result.httpStatus,
+      codes: result.errors.map((e) => e.code),
+      durationMs: finishedAt - startedAt,
+    })
+    if (!record) return fail('internal', `Attempt #${attemptId} was written but cannot be read back.`)
+    return ok(record)
   }
 
   /** The outcome as an audit entry, with the hash of the completed history row it describes. */
