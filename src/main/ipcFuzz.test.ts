@@ -11,6 +11,7 @@ import { ipcContract, type IpcMethod } from '../shared/ipc/contract.ts'
 import { APP_ENTRY_URL } from './appScheme.ts'
 import { createSenderCheck } from './ipc/dispatch.ts'
 import { startMain, type MainRuntime } from './startMain.ts'
+import { defOf, maxLengthOf, type ZodDef } from '../shared/ipc/zodDef.test-helpers.ts'
 
 // IPC fuzz: at least 1,000 generated malformed payloads per channel through startMain's real
 // dispatch, from the app's own page. Each must be answered with a typed error, and none may
@@ -123,17 +124,7 @@ const VALID: Record<IpcMethod, unknown> = {
   exportBulkRun: { runId: 1, fullPhone: false },
 }
 
-interface Def {
-  type: string
-  checks?: { _zod: { def: { check: string; maximum?: number } } }[]
-  shape?: Record<string, z.ZodType>
-  innerType?: z.ZodType
-  element?: z.ZodType
-  in?: z.ZodType
-  entries?: Record<string, string>
-}
-const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def
-const maxLength = (def: Def) => def.checks?.find((check) => check._zod.def.check === 'max_length')?._zod.def.maximum ?? 4096
+const maxLength = (def: ZodDef): number => maxLengthOf(def) ?? 4096
 
 /** Values of every other JSON-ish kind, and a few things structured clone can carry. */
 const foreign = fc.oneof(

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { ipcContract } from './contract.ts'
+import { defOf, maxLengthOf as maxLength } from './zodDef.test-helpers.ts'
 
 // IPC limits: every string and array a renderer can send has a maximum length, so a hostile
 // or broken page cannot make main parse, store or search something unbounded. This walks every
 // request schema of the contract; a new field without .max() fails here.
-
-interface Def {
-  type: string
-  checks?: { _zod: { def: { check: string; maximum?: number } } }[]
-  shape?: Record<string, z.ZodType>
-  innerType?: z.ZodType
-  element?: z.ZodType
-  in?: z.ZodType
-  out?: z.ZodType
-}
-
-const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def
-const maxLength = (def: Def) => def.checks?.find((check) => check._zod.def.check === 'max_length')?._zod.def.maximum
 
 /** Path → what is unbounded (or of a kind this walker does not know). */
 function unbounded(schema: z.ZodType, path: string, found: string[]): string[] {
