@@ -3,6 +3,7 @@ import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { AttemptDetail, HistoryPage } from '../../shared/domain/historyViews.ts'
 import { encodeCipherUrl, maskedCipher } from '../protocol/signer.ts'
 import { TEAM_RECORD_COLUMNS, TEAM_SUMMARY_COLUMNS, toTeamRecord, toTeamSummary, type TeamQueryable, type TeamRow } from './teamHistoryRows.ts'
+import { countTeamAttempts } from './teamCount.ts'
 import { afterPosition, decodeTeamCursor, encodeTeamCursor, filterConditions, orderBy, Params, positionOf, sortOf, type TeamPosition } from './teamHistorySql.ts'
 
 // The History view's queries on the team database: every console's attempts, with the local
@@ -31,7 +32,10 @@ export function createTeamHistory(db: TeamQueryable): TeamHistory {
     const sort = sortOf(filter)
     const conditions = filterConditions(filter, params)
     if (after) conditions.push(afterPosition(sort, after, params))
-    const sql = `SELECT ${columns} FROM attempts a ${where(conditions)} ${orderBy(sort)} LIMIT ${params.add(limit)}`
+    // The page's keys first (an index-only scan when the filters are on indexed columns: the
+    // heap rows are wide), then its rows by primary key.
+    const keys = `SELECT a.console_id, a.local_id FROM attempts a ${where(conditions)} ${orderBy(sort)} LIMIT ${params.add(limit)}`
+    const sql = `SELECT ${columns} FROM (${keys}) k JOIN attempts a ON a.console_id = k.console_id AND a.local_id = k.local_id ${orderBy(sort)}`
     return (await db.query(sql, params.values)).rows as TeamRow[]
   }
 
@@ -60,11 +64,7 @@ export function createTeamHistory(db: TeamQueryable): TeamHistory {
         nextCursor: rows.length > request.limit && last ? encodeTeamCursor(sort, positionOf(sort, { ...last, ...last.origin })) : null,
       }
     },
-    async count(filter) {
-      const params = new Params()
-      const { rows } = await db.query(`SELECT count(*) AS n FROM attempts a ${where(filterConditions(filter, params))}`, params.values)
-      return Number((rows[0] as { n: string }).n)
-    },
+    count: (filter) => countTeamAttempts(db, filter),
     get,
     async detail(id) {
       const record = await get(id)
