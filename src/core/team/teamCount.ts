@@ -1,6 +1,6 @@
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { TeamQueryable } from './teamHistoryRows.ts'
-import { filterConditions, Params } from './teamHistorySql.ts'
+import { filterConditions, isSearching, Params } from './teamHistorySql.ts'
 
 // The team History total, exact as the local one (historyCount.ts), without reading every
 // matching row when it can be avoided:
@@ -39,8 +39,7 @@ function wholeDays(db: TeamQueryable, filter: HistoryFilter, firstDay: number | 
 }
 
 export async function countTeamAttempts(db: TeamQueryable, filter: HistoryFilter): Promise<number> {
-  const searching = filter.search !== undefined && filter.search.trim() !== ''
-  if (searching || filter.paymentId !== undefined) return exact(db, filter, filter.from, filter.to)
+  if (isSearching(filter) || filter.paymentId !== undefined) return exact(db, filter, filter.from, filter.to)
   const { from, to } = filter
   // Whole days inside [from, to): firstDay inclusive, endDay exclusive.
   const firstDay = from === undefined ? undefined : Math.ceil(from / DAY_MS)

@@ -28,10 +28,10 @@ describe('narrowingPattern', () => {
 })
 
 describe('phoneNarrowing', () => {
-  it('leaves out the country code every phone holds, when digits remain to narrow by', () => {
+  it('leaves out the country code every phone holds, when 6 digits or more remain to narrow by', () => {
     expect(phoneNarrowing('234903577')).toBe('903577')
-    expect(phoneNarrowing('234803')).toBe('803')
-    expect(phoneNarrowing('23480')).toBe('23480')
+    expect(phoneNarrowing('23490357')).toBe('23490357')
+    expect(phoneNarrowing('234803')).toBe('234803')
     expect(phoneNarrowing('3716')).toBe('3716')
   })
 })

@@ -1,5 +1,5 @@
 import { DEFAULT_HISTORY_SORT, type HistoryFilter, type HistorySort } from '../../shared/domain/historyFilter.ts'
-import { parseSearch } from '../history/searchText.ts'
+import { parseSearch, type SearchSpec } from '../history/searchText.ts'
 import { InvalidCursorError } from '../history/historySql.ts'
 
 // HistoryFilter → PostgreSQL, for the team scope. The same filter means the same rows as the
@@ -80,16 +80,19 @@ const digitCount = (word: string): number => word.replace(/\D/g, '').length
 /**
  * Every team phone starts with the country code, so its trigrams ("234", "348"…) are in every
  * row: asking the index for them reads posting lists as long as the table (170 ms for
- * "234903577" on 1M rows). The phone digits after it narrow as well ("903577"; the row rule
- * still checks all of them).
+ * "234903577" on 1M rows). When 6 digits or more follow it, they narrow as well ("903577"; the
+ * row rule still checks all of them); fewer ("234803") match too many rows without it.
  */
 const PHONE_COUNTRY_CODE = '234'
 export function phoneNarrowing(digits: string): string {
-  return digits.startsWith(PHONE_COUNTRY_CODE) && digits.length >= PHONE_COUNTRY_CODE.length + 3 ? digits.slice(PHONE_COUNTRY_CODE.length) : digits
+  return digits.startsWith(PHONE_COUNTRY_CODE) && digits.length >= PHONE_COUNTRY_CODE.length + 6 ? digits.slice(PHONE_COUNTRY_CODE.length) : digits
 }
 
+/** A search's filters: outside this, or only its exact rule (for rows read from an index that carries the rule's columns). */
+export type SearchConditions = 'rule-and-narrowing' | 'none'
+
 /** Every condition of the filter, as SQL on `a` with its values added to `params`. */
-export function filterConditions(filter: HistoryFilter, params: Params): string[] {
+export function filterConditions(filter: HistoryFilter, params: Params, search: SearchConditions = 'rule-and-narrowing'): string[] {
   const where: string[] = []
   if (filter.from !== undefined) where.push(`a.started_at >= ${params.add(filter.from)}`)
   if (filter.to !== undefined) where.push(`a.started_at < ${params.add(filter.to)}`)
@@ -99,25 +102,35 @@ export function filterConditions(filter: HistoryFilter, params: Params): string[
   if (filter.paymentId !== undefined) where.push(`a.payment_id = ${params.add(filter.paymentId)}`)
   // error_codes holds the codes of the attempt's errors (GIN index).
   if (filter.code !== undefined) where.push(`a.error_codes @> ARRAY[${params.add(filter.code)}]::text[]`)
-  if (filter.search !== undefined && filter.search.trim() !== '') {
-    // searchText.ts: payment id and reference (ASCII case ignored) contain the text, or the
-    // phone contains its digits when it looks like a phone number (0803… read as 234803…).
-    const search = parseSearch(filter.search)
-    const tests = [`a.payment_id LIKE ${params.add(containsPattern(search.text))}`, `${LOWER_ASCII_REF} LIKE ${params.add(containsPattern(lowerAscii(search.text)))}`]
-    if (search.phoneDigits !== null) tests.push(`a.phone LIKE ${params.add(containsPattern(search.phoneDigits))}`)
-    where.push(`(${tests.join(' OR ')})`)
+  if (search === 'rule-and-narrowing' && isSearching(filter)) {
+    const spec = parseSearch(filter.search as string)
+    where.push(searchRule(spec, params))
     // The trigram index on search_text (payment id, lower(reference), phone) narrows the rows
     // that rule is checked on: a row the rule keeps always passes this wider test (ILIKE folds
     // at least the ASCII case the rule ignores). Like the local FTS index, it is of no use
     // when a part has under 3 characters (no trigram): the rule alone applies then.
-    const narrow = search.trigramGroups === null ? null : narrowingPattern(search.text)
+    const narrow = spec.trigramGroups === null ? null : narrowingPattern(spec.text)
     if (narrow !== null) {
       const wide = [`a.search_text ILIKE ${params.add(narrow)}`]
-      if (search.phoneDigits !== null && search.phoneDigits !== search.text) wide.push(`a.search_text LIKE ${params.add(containsPattern(phoneNarrowing(search.phoneDigits)))}`)
+      if (spec.phoneDigits !== null && spec.phoneDigits !== spec.text) wide.push(`a.search_text LIKE ${params.add(containsPattern(phoneNarrowing(spec.phoneDigits)))}`)
       where.push(`(${wide.join(' OR ')})`)
     }
   }
   return where
+}
+
+export function isSearching(filter: HistoryFilter): boolean {
+  return filter.search !== undefined && filter.search.trim() !== ''
+}
+
+/**
+ * searchText.ts's rule on `a`: payment id and reference (ASCII case ignored) contain the text,
+ * or the phone contains its digits when it looks like a phone number (0803… read as 234803…).
+ */
+export function searchRule(spec: SearchSpec, params: Params): string {
+  const tests = [`a.payment_id LIKE ${params.add(containsPattern(spec.text))}`, `${LOWER_ASCII_REF} LIKE ${params.add(containsPattern(lowerAscii(spec.text)))}`]
+  if (spec.phoneDigits !== null) tests.push(`a.phone LIKE ${params.add(containsPattern(spec.phoneDigits))}`)
+  return `(${tests.join(' OR ')})`
 }
 
 export function sortOf(filter: HistoryFilter): HistorySort {

@@ -128,7 +128,9 @@ CREATE UNIQUE INDEX attempts_id ON attempts (id);`,
   {
     // teamquery (issue 14, 1M rows): a history page looks its rows up in an index-only scan of
     // the index of its order (time, operator + time, latency), checking outcome, environment,
-    // operator and error codes on the INCLUDE columns, not on the wide heap rows; the outcome and
+    // operator and error codes on the INCLUDE columns, not on the wide heap rows (the operator
+    // index also carries the search rule's columns: a search in one operator's attempts is
+    // checked on the index first, teamHistory.ts); the outcome and
     // environment indexes are left to that (fewer indexes for the replicator to keep). The
     // History total comes from count tables for the whole UTC days of a filter (as the local
     // history's attempt_day_counts), kept by statement-level triggers: one set-based upsert per
@@ -141,7 +143,7 @@ DROP INDEX attempts_started;
 DROP INDEX attempts_operator;
 DROP INDEX attempts_latency;
 CREATE INDEX attempts_started ON attempts (started_at, console_id, local_id) INCLUDE (outcome, environment, operator, error_codes);
-CREATE INDEX attempts_operator ON attempts (operator, started_at, console_id, local_id) INCLUDE (outcome, environment, error_codes);
+CREATE INDEX attempts_operator ON attempts (operator, started_at, console_id, local_id) INCLUDE (outcome, environment, error_codes, payment_id, transaction_ref, phone);
 CREATE INDEX attempts_latency ON attempts (latency_key, started_at, console_id, local_id) INCLUDE (outcome, environment, operator, error_codes);
 
 CREATE TABLE attempt_day_counts (
