@@ -13,8 +13,12 @@
  *                reference lower-cased, phone; a trigram index narrows substring searches,
  *                the exact rule is re-checked on the row as locally). The JSON columns are
  *                `json` (not jsonb) so that the text is kept exactly as the console wrote it.
- *                Indexes serve the local history's query set: time, latency, operator,
- *                outcome, environment, payment id, error code, search text.
+ *                Indexes serve the local history's query set: time, latency and operator
+ *                (carrying the filtered columns, for index-only page keys: version 3), payment
+ *                id, error code (rows with codes), search text.
+ * attempt_day_counts, attempt_code_day_counts  attempts per UTC day × outcome × environment ×
+ *                operator (× error code), kept by statement-level triggers on attempts: the
+ *                History total without reading every matching row (teamCount.ts).
  * audit_entries  each console's audit chain as it is, keyed (console_id, seq); details is the
  *                canonical JSON exactly as hashed. Triggers refuse UPDATE, DELETE and TRUNCATE
  *                (for every role; a superuser can still disable them, which is what the
