@@ -107,9 +107,11 @@ DROP INDEX attempts_environment;
 DROP INDEX attempts_started;
 DROP INDEX attempts_operator;
 DROP INDEX attempts_latency;
+DROP INDEX attempts_codes;
 CREATE INDEX attempts_started ON attempts (started_at, console_id, local_id) INCLUDE (outcome, environment, operator, error_codes);
 CREATE INDEX attempts_operator ON attempts (operator, started_at, console_id, local_id) INCLUDE (outcome, environment, error_codes, payment_id, transaction_ref, phone);
 CREATE INDEX attempts_latency ON attempts (latency_key, started_at, console_id, local_id) INCLUDE (outcome, environment, operator, error_codes);
+CREATE INDEX attempts_codes ON attempts USING gin (error_codes) WHERE error_codes <> '{}';
 
 CREATE TABLE attempt_day_counts (
   day         integer NOT NULL,

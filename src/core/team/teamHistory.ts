@@ -58,12 +58,18 @@ export function createTeamHistory(db: TeamQueryable, options: TeamHistoryOptions
       const rows = await rowsOf(columns, `SELECT a.console_id, a.local_id FROM (${window}) a WHERE ${rule} ${orderBy(sort)} LIMIT ${params.add(limit)}`, sort, params)
       if (rows.length === limit) return rows
     }
-    // The page's keys first (an index-only scan when the filters are on indexed columns: the
-    // heap rows are wide), then its rows by primary key.
     const params = new Params()
     const conditions = filterConditions(filter, params)
     if (after) conditions.push(afterPosition(sort, after, params))
-    return rowsOf(columns, `SELECT a.console_id, a.local_id FROM attempts a ${where(conditions)} ${orderBy(sort)} LIMIT ${params.add(limit)}`, sort, params)
+    const selected = `FROM attempts a ${where(conditions)} ${orderBy(sort)} LIMIT ${params.add(limit)}`
+    // Filters on the indexes' INCLUDE columns: the page's keys first, in an index-only scan that
+    // checks them without reading the wide heap rows, then its rows by primary key. Otherwise
+    // (no filter, a time range, a payment id, a search read from the heap anyway) the rows
+    // directly: the primary-key lookups would only add to it.
+    if (!isSearching(filter) && (filter.outcome?.length || filter.environment?.length || filter.operator !== undefined || filter.code !== undefined)) {
+      return rowsOf(columns, `SELECT a.console_id, a.local_id ${selected}`, sort, params)
+    }
+    return (await db.query(`SELECT ${columns} ${selected}`, params.values)).rows as TeamRow[]
   }
 
   async function get(id: number) {

@@ -100,8 +100,9 @@ export function filterConditions(filter: HistoryFilter, params: Params, search: 
   if (filter.environment && filter.environment.length > 0) where.push(`a.environment = ANY(${params.add(filter.environment)}::text[])`)
   if (filter.operator !== undefined) where.push(`a.operator = ${params.add(filter.operator)}`)
   if (filter.paymentId !== undefined) where.push(`a.payment_id = ${params.add(filter.paymentId)}`)
-  // error_codes holds the codes of the attempt's errors (GIN index).
-  if (filter.code !== undefined) where.push(`a.error_codes @> ARRAY[${params.add(filter.code)}]::text[]`)
+  // error_codes holds the codes of the attempt's errors. The GIN index holds only the rows with
+  // codes: `<> '{}'` (implied by the containment) lets the planner use it.
+  if (filter.code !== undefined) where.push(`a.error_codes @> ARRAY[${params.add(filter.code)}]::text[] AND a.error_codes <> '{}'`)
   if (search === 'rule-and-narrowing' && isSearching(filter)) {
     const spec = parseSearch(filter.search as string)
     where.push(searchRule(spec, params))

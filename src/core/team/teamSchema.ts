@@ -13,8 +13,12 @@
  *                reference lower-cased, phone; a trigram index narrows substring searches,
  *                the exact rule is re-checked on the row as locally). The JSON columns are
  *                `json` (not jsonb) so that the text is kept exactly as the console wrote it.
- *                Indexes serve the local history's query set: time, latency, operator,
- *                outcome, environment, payment id, error code, search text.
+ *                Indexes serve the local history's query set: time, latency and operator
+ *                (carrying the filtered columns, for index-only page keys: version 3), payment
+ *                id, error code (rows with codes), search text.
+ * attempt_day_counts, attempt_code_day_counts  attempts per UTC day × outcome × environment ×
+ *                operator (× error code), kept by statement-level triggers on attempts: the
+ *                History total without reading every matching row (teamCount.ts).
  * audit_entries  each console's audit chain as it is, keyed (console_id, seq); details is the
  *                canonical JSON exactly as hashed. Triggers refuse UPDATE, DELETE and TRUNCATE
  *                (for every role; a superuser can still disable them, which is what the
@@ -131,7 +135,8 @@ CREATE UNIQUE INDEX attempts_id ON attempts (id);`,
     // operator and error codes on the INCLUDE columns, not on the wide heap rows (the operator
     // index also carries the search rule's columns: a search in one operator's attempts is
     // checked on the index first, teamHistory.ts); the outcome and
-    // environment indexes are left to that (fewer indexes for the replicator to keep). The
+    // environment indexes are left to that (fewer indexes for the replicator to keep), and the
+    // codes index holds only the rows with codes (most have none: their inserts skip it). The
     // History total comes from count tables for the whole UTC days of a filter (as the local
     // history's attempt_day_counts), kept by statement-level triggers: one set-based upsert per
     // shipped batch, under an advisory lock so that concurrent batches never deadlock on them.
@@ -142,9 +147,11 @@ DROP INDEX attempts_environment;
 DROP INDEX attempts_started;
 DROP INDEX attempts_operator;
 DROP INDEX attempts_latency;
+DROP INDEX attempts_codes;
 CREATE INDEX attempts_started ON attempts (started_at, console_id, local_id) INCLUDE (outcome, environment, operator, error_codes);
 CREATE INDEX attempts_operator ON attempts (operator, started_at, console_id, local_id) INCLUDE (outcome, environment, error_codes, payment_id, transaction_ref, phone);
 CREATE INDEX attempts_latency ON attempts (latency_key, started_at, console_id, local_id) INCLUDE (outcome, environment, operator, error_codes);
+CREATE INDEX attempts_codes ON attempts USING gin (error_codes) WHERE error_codes <> '{}';
 
 CREATE TABLE attempt_day_counts (
   day         integer NOT NULL,
