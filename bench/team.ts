@@ -44,6 +44,8 @@ const PARTS = new Set((process.env.BENCH_TEAM_PARTS ?? 'live,catchup,history').s
 interface PhaseResult {
   phase: string
   latencies: number[]
+  /** CPU time of the console process over the phase (enrolling and, when up, shipping). */
+  cpuMs: number
   finished: { id: number; finishedAt: number }[]
   consoleId: string
 }
@@ -174,6 +176,11 @@ async function live(print: Print, cluster: PgCluster, database: string, pool: pg
     print('team.enroll.stopped.p95', p95(stopped), 'ms')
     print('team.enroll.stalled-vs-up.p50', p50(stalled) / p50(up), 'ratio')
     print('team.enroll.stopped-vs-up.p50', p50(stopped) / p50(up), 'ratio')
+    // What the replicator costs the enrolling process: its CPU per enrollment in each phase.
+    const cpuPer = (phase: PhaseResult[]) => phase.reduce((n, r) => n + r.cpuMs, 0) / phase.reduce((n, r) => n + r.latencies.length, 0)
+    print('team.console-cpu.up', cpuPer(up), 'ms/enrollment')
+    print('team.console-cpu.stalled', cpuPer(stalled), 'ms/enrollment')
+    print('team.console-cpu.stopped', cpuPer(stopped), 'ms/enrollment')
 
     await Promise.all(children.map((c) => {
       const stoppedMessage = waitMessage(c, (m): m is { stopped: true } => typeof m === 'object' && m !== null && 'stopped' in m)

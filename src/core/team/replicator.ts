@@ -64,7 +64,7 @@ const UPDATED = [
   'outcome', 'errors', 'error_codes', 'failure_reason', 'token_ms', 'request_ms', 'duration_ms', 'clock_offset_ms', 'retry_of',
 ]
 
-export const UPSERT_ATTEMPTS = `INSERT INTO attempts (console_id, local_id, started_at, finished_at, environment, base_url, channel, operator,
+const UPSERT_ATTEMPTS = `INSERT INTO attempts (console_id, local_id, started_at, finished_at, environment, base_url, channel, operator,
     machine, app_version, client_id, payment_id, phone, transaction_ref, signature_method, request_url, request_headers,
     request_body, http_status, response_headers, response_body, outcome, errors, error_codes, failure_reason, token_ms,
     request_ms, duration_ms, clock_offset_ms, retry_of)
@@ -187,7 +187,10 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const batchSize = deps.batchSize ?? BATCH_ROWS
   const retry = deps.retryMs ?? { first: 1000, max: 30_000 }
   const consoleId = deps.outbox.consoleId()
-  const lockKey = `otp-console-team:${consoleId}`
+  // The console id is made by SQLite as lower-case hex (outboxSchema.ts): safe to write into the
+  // statement, which lets BEGIN and the lock go in one round trip (simple query protocol).
+  if (!/^[0-9a-f]+$/.test(consoleId)) throw new Error(`Unexpected console id ${JSON.stringify(consoleId)}.`)
+  const beginLocked = `BEGIN; SELECT pg_advisory_xact_lock(hashtext('otp-console-team:${consoleId}'))`
 
   deps.outbox.attach(deps.target)
   let prepared = false
@@ -224,8 +227,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       client.release(destroy)
     }
     try {
-      await client.query('BEGIN')
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey])
+      await client.query(beginLocked)
       // Read after the lock: whatever another shipper of this folder sent is acknowledged by now.
       const entries: OutboxEntry[] = deps.outbox.take(batchSize)
       let sent: Promise<unknown> = Promise.resolve()
@@ -239,20 +241,21 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
         await sent
         // A macrotask turn even when PostgreSQL was quicker: IPC and an enrollment's I/O run between chunks.
         await new Promise((resolve) => setImmediate(resolve))
-        if (rows.length > 0) sent = client.query(UPSERT_ATTEMPTS, [pgJson(rows)])
+        if (rows.length > 0) sent = client.query({ name: 'team-upsert-attempts', text: UPSERT_ATTEMPTS, values: [pgJson(rows)] })
         // A failure is seen when awaited (next chunk or below); until then it must not count as unhandled.
         sent.catch(() => {})
       }
       const shippedSeq = deps.outbox.auditShippedSeq()
       const audit: AuditRow[] = deps.outbox.auditAfter(shippedSeq, batchSize)
       await sent
-      if (audit.length > 0) await client.query(INSERT_AUDIT, [pgJson(audit), consoleId])
-      // This batch took everything that was waiting when it began: the heartbeat rides along
+      if (audit.length > 0) await client.query({ name: 'team-insert-audit', text: INSERT_AUDIT, values: [pgJson(audit), consoleId] })
+      // This batch took everything that was waiting when it began: a heartbeat due rides along
       // (now() is the transaction's start, before the outbox was read), saving a commit of its own.
       const drained = entries.length < batchSize && audit.length < batchSize
-      if (drained) await client.query(HEARTBEAT, [consoleId])
+      const heartbeat = drained && now() - lastHeartbeat >= HEARTBEAT_MS
+      if (heartbeat) await client.query({ name: 'team-heartbeat', text: HEARTBEAT, values: [consoleId] })
       await client.query('COMMIT')
-      if (drained) lastHeartbeat = now()
+      if (heartbeat) lastHeartbeat = now()
       if (entries.length + audit.length > 0) {
         lastShippedAt = now()
         deps.outbox.acknowledge(entries, audit.at(-1)?.seq, lastShippedAt)
@@ -328,11 +331,16 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     const delay = failures === 0 ? intervalMs : Math.min(retry.max, retry.first * 2 ** (failures - 1))
     timer = setTimeout(() => {
       timer = undefined
-      void quiet()
-        .catch(() => {}) // the local file busy: ship anyway
-        .then(runRound)
-        .then(schedule)
+      backgroundRound()
     }, delay)
+  }
+
+  /** A round of the replicator's own (not syncNow): after quiet(), then the next one scheduled. */
+  function backgroundRound(): void {
+    void quiet()
+      .catch(() => {}) // the local file busy: ship anyway
+      .then(runRound)
+      .then(schedule)
   }
 
   function status(): TeamStatus {
@@ -345,7 +353,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     start() {
       if (started || stopped) return
       started = true
-      void runRound().then(schedule)
+      backgroundRound()
     },
     status,
     async syncNow() {
