@@ -19,15 +19,20 @@ import { generateAttempts } from './attemptGenerator.ts'
 import { percentile } from './stats.ts'
 
 // `npm run bench -- team` (issue 14). On a throwaway PostgreSQL cluster of its own (fsync on):
-//  - 10 consoles (processes: bench/teamConsole.ts) enroll at once against a loopback training
-//    server while each replicates through a TCP proxy to the team database;
-//  - replication lag: from an attempt's local completion to its final row in the team database
-//    (shipped_at), p50/p95 (target p95 <= 2 s);
-//  - enrollment latency with the team database up, stalled (the proxy forwards nothing) and
-//    stopped (server shut down), and the ratios to "up" (target within 10 %);
-//  - catch-up: a backlog of CATCH_UP rows written while no team database answered, shipped by
+//  - live: 10 consoles (processes: bench/teamConsole.ts) enroll at once against a loopback
+//    training server while each replicates through a TCP proxy to the team database, in
+//    ROUNDS rounds of three phases — team database up, stalled (the proxy forwards nothing)
+//    and stopped (server shut down) — the order turned by one each round, every phase
+//    starting with everything shipped (no phase pays for another's backlog);
+//    replication lag: from an attempt's local completion to its final row in the team
+//    database (shipped_at), p50/p95 over the up phases (target p95 <= 2 s);
+//    enrollment latency per phase (medians over all its enrollments) and the ratios to "up"
+//    (target within 10 %), and each phase's console CPU per enrollment (what shipping costs
+//    the enrolling process);
+//  - catchup: a backlog of CATCH_UP rows written while no team database answered, shipped by
 //    `team sync` (target >= 5,000 rows/s).
-// Then teamread's 1M-row team history queries (bench/teamHistory.ts) when that file exists.
+// Then teamquery's 1M-row team history queries (bench/teamHistory.ts).
+// BENCH_TEAM_PARTS (live,catchup,history) picks parts.
 
 type Print = (name: string, value: number, unit: string) => void
 

@@ -22,6 +22,14 @@ import { describeTeamError } from './teamPool.ts'
  * two ships the batch again: the upsert makes that harmless (no duplicate, no gap).
  * Unreachable: retries with exponential back-off (1 s … 30 s); the pool's timeouts
  * (teamPool.ts) bound every wait.
+ *
+ * Speed (issue 14): a catch-up is bounded by PostgreSQL's work per row, so the local side
+ * overlaps it (chunks, below) and costs little (one JSON text per chunk). The live path stays
+ * off the enrollments' way: the timer's rounds wait for an attempt in flight, the
+ * acknowledgement does not fsync (outbox.ts), the heartbeat shares the batch's commit.
+ * synchronous_commit stays on for every batch: the acknowledgement follows PostgreSQL's
+ * commit, and an asynchronous commit lost by a server crash after it was acknowledged here
+ * would be a row never shipped again — the outbox is only re-shippable until acknowledged.
  */
 
 export interface ReplicatorDeps {
@@ -172,7 +180,7 @@ const BATCH_ROWS = 5000
 const STOP_WAIT_MS = 2000
 
 /** The longest the timer's round waits for an enrollment in flight to finish, and how often it looks. */
-const QUIET_WAIT_MS = 1500
+const QUIET_WAIT_MS = 500
 const QUIET_POLL_MS = 20
 
 /** An unfinished attempt begun longer ago than this is not waited for (a crash left it unknown). */
