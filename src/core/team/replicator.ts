@@ -343,11 +343,14 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     }, delay)
   }
 
-  /** A round of the replicator's own (not syncNow): after quiet(), then the next one scheduled. */
+  /**
+   * A round of the replicator's own (not syncNow): after quiet(), then the next one scheduled.
+   * None once stopped meanwhile (stop() does not wait for quiet(); the pool is being closed).
+   */
   function backgroundRound(): void {
     void quiet()
       .catch(() => {}) // the local file busy: ship anyway
-      .then(runRound)
+      .then(() => (stopped ? undefined : runRound()))
       .then(schedule)
   }
 

@@ -5,6 +5,7 @@ import type { HistoryStore } from '../history/types.ts'
 import { createOutbox, type Outbox } from './outbox.ts'
 import { createReplicator, pgJson, teamAttemptRow, type Replicator } from './replicator.ts'
 import { parseTeamUrl, teamTarget } from './teamConfig.ts'
+import { migrateTeamSchema } from './teamMigrate.ts'
 import { freshTestDatabase } from './testing/sharedPgCluster.ts'
 import { waitFor } from './testing/teamConsole.test-helpers.ts'
 
@@ -32,6 +33,7 @@ describe('shipping to a real PostgreSQL', () => {
   beforeAll(async () => {
     url = await freshTestDatabase('ship')
     pool = new pg.Pool({ connectionString: url })
+    await migrateTeamSchema(pool) // each test may run alone: the tables exist from the start
   })
   afterAll(async () => {
     await pool.end()
@@ -123,6 +125,17 @@ describe('shipping to a real PostgreSQL', () => {
     const long = store.begin(newAttempt({ paymentId: '700002', startedAt: Date.now() }))
     await waitFor(async () => (await teamRows()).length === 2, 'the unfinished attempt to be shipped after the wait', 10_000)
     expect((await teamRows())[1]).toMatchObject({ local_id: long, outcome: 'unknown', finished_at: null })
+  })
+
+  it('stopped while its timer waits for an attempt in flight, the replicator ships nothing and records no outage', async () => {
+    const rep = startReplicator({ intervalMs: 20 })
+    store.begin(newAttempt({ paymentId: '750001', startedAt: Date.now() }))
+    rep.start()
+    replicator = undefined // stopped here, not again after the test
+    await rep.stop() // the pool is closed: a round after this would fail and record an outage
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    expect(outbox.report()).toMatchObject({ unreachableSince: null, lastError: null })
+    expect(await teamRows()).toEqual([])
   })
 
   it('an unfinished attempt begun long ago (a crash left it unknown) is not waited for', () => {
