@@ -12,33 +12,45 @@ import { startTrainingServer } from '../src/core/simulator/trainingServer.ts'
 import { openDatabase } from '../src/core/storage/openDatabase.ts'
 import { createOutbox } from '../src/core/team/outbox.ts'
 import { parseTeamUrl, TEAM_DB_ENV, teamTarget } from '../src/core/team/teamConfig.ts'
-import { startPgCluster, TEST_ROLE } from '../src/core/team/testing/pgCluster.ts'
+import { migrateTeamSchema } from '../src/core/team/teamMigrate.ts'
+import { startPgCluster, TEST_ROLE, type PgCluster } from '../src/core/team/testing/pgCluster.ts'
 import { startStallingProxy } from '../src/core/team/testing/stallingProxy.ts'
 import { generateAttempts } from './attemptGenerator.ts'
 import { percentile } from './stats.ts'
 
 // `npm run bench -- team` (issue 14). On a throwaway PostgreSQL cluster of its own (fsync on):
-//  - 10 consoles (processes: bench/teamConsole.ts) enroll at once against a loopback training
-//    server while each replicates through a TCP proxy to the team database;
-//  - replication lag: from an attempt's local completion to its final row in the team database
-//    (shipped_at), p50/p95 (target p95 <= 2 s);
-//  - enrollment latency with the team database up, stalled (the proxy forwards nothing) and
-//    stopped (server shut down), and the ratios to "up" (target within 10 %);
-//  - catch-up: a backlog of CATCH_UP rows written while no team database answered, shipped by
+//  - live: 10 consoles (processes: bench/teamConsole.ts) enroll at once against a loopback
+//    training server while each replicates through a TCP proxy to the team database, in
+//    ROUNDS rounds of three phases — team database up, stalled (the proxy forwards nothing)
+//    and stopped (server shut down) — the order turned by one each round, every phase
+//    starting with everything shipped (no phase pays for another's backlog);
+//    replication lag: from an attempt's local completion to its final row in the team
+//    database (shipped_at), p50/p95 over the up phases (target p95 <= 2 s);
+//    enrollment latency per phase (medians over all its enrollments) and the ratios to "up"
+//    (target within 10 %), and each phase's console CPU per enrollment (what shipping costs
+//    the enrolling process);
+//  - catchup: a backlog of CATCH_UP rows written while no team database answered, shipped by
 //    `team sync` (target >= 5,000 rows/s).
-// Then teamread's 1M-row team history queries (bench/teamHistory.ts) when that file exists.
+// Then teamquery's 1M-row team history queries (bench/teamHistory.ts).
+// BENCH_TEAM_PARTS (live,catchup,history) picks parts.
 
 type Print = (name: string, value: number, unit: string) => void
 
 const CONSOLES = Number(process.env.BENCH_TEAM_CONSOLES ?? 10)
+/** Enrollments per console and phase, spread over ROUNDS rounds. */
 const PER_PHASE = Number(process.env.BENCH_TEAM_ENROLLMENTS ?? 30)
+const ROUNDS = Number(process.env.BENCH_TEAM_ROUNDS ?? 3)
 const GAP_MS = 100
 const CATCH_UP = Number(process.env.BENCH_TEAM_CATCHUP ?? 20_000)
 const CONSOLE_SCRIPT = fileURLToPath(new URL('./teamConsole.ts', import.meta.url))
+/** Which parts run: `live` (lag, latency), `catchup`, `history` (bench/teamHistory.ts); default all. */
+const PARTS = new Set((process.env.BENCH_TEAM_PARTS ?? 'live,catchup,history').split(',').map((p) => p.trim()))
 
 interface PhaseResult {
   phase: string
   latencies: number[]
+  /** CPU time of the console process over the phase (enrolling and, when up, shipping). */
+  cpuMs: number
   finished: { id: number; finishedAt: number }[]
   consoleId: string
 }
@@ -69,15 +81,40 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 12
 }
 
 export async function run(print: Print): Promise<void> {
-  const cluster = await startPgCluster({ durable: true })
+  if (PARTS.has('live') || PARTS.has('catchup')) {
+    const cluster = await startPgCluster({ durable: true })
+    const folders: string[] = []
+    try {
+      const database = await cluster.createDatabase('bench')
+      const pool = new pg.Pool({ connectionString: cluster.url(database), max: 2 })
+      pool.on('error', () => {})
+      try {
+        if (PARTS.has('live')) await live(print, cluster, database, pool, folders)
+        // The schema is in place before the clock starts (the live part made it, or this does).
+        await migrateTeamSchema(pool)
+        if (PARTS.has('catchup')) print('team.catchup.rate', await catchUp(cluster.url(database), folders), 'rows/s')
+      } finally {
+        await pool.end()
+      }
+    } finally {
+      cluster.destroy()
+      for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  const teamHistory = new URL('./teamHistory.ts', import.meta.url)
+  if (PARTS.has('history') && existsSync(teamHistory)) {
+    const module = (await import(teamHistory.href)) as { measureTeamHistory(print: Print): Promise<void> }
+    await module.measureTeamHistory(print)
+  }
+}
+
+/** 10 console processes enrolling with the team database up, stalled and stopped: lag and latency. */
+async function live(print: Print, cluster: PgCluster, database: string, pool: pg.Pool, folders: string[]): Promise<void> {
   const training = await startTrainingServer()
-  const folders: string[] = []
   const children: ChildProcess[] = []
+  const proxy = await startStallingProxy(cluster.port)
   try {
-    const database = await cluster.createDatabase('bench')
-    const pool = new pg.Pool({ connectionString: cluster.url(database), max: 2 })
-    pool.on('error', () => {})
-    const proxy = await startStallingProxy(cluster.port)
     const teamUrl = `postgres://${TEST_ROLE}@127.0.0.1:${proxy.port}/${database}`
 
     for (let i = 0; i < CONSOLES; i++) {
@@ -97,44 +134,45 @@ export async function run(print: Print): Promise<void> {
       return Promise.all(results)
     }
 
-    // Warm-up (not measured): first token, JIT, the replicator's first connection and schema.
-    const warm = await phase('warm-up', 3)
-    const warmRows = warm.reduce((n, r) => n + r.finished.length, 0)
-    await until(async () => {
-      const rows = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM attempts WHERE finished_at IS NOT NULL`).catch(() => ({ rows: [{ n: 0 }] }))
-      return (rows.rows[0]?.n ?? 0) >= warmRows
-    }, 'the warm-up to be shipped')
+    /** Finished attempts in the team database. */
+    const shippedCount = async () =>
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM attempts WHERE finished_at IS NOT NULL`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0]?.n ?? 0
+    let written = 0
+    const allShipped = (what: string) => until(async () => (await shippedCount()) >= written, what)
 
-    // Up: lag and latency.
-    const up = await phase('up')
-    const expected = warmRows + up.reduce((n, r) => n + r.finished.length, 0)
-    await until(async () => {
-      const rows = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM attempts WHERE finished_at IS NOT NULL`)
-      return (rows.rows[0]?.n ?? 0) >= expected
-    }, 'the up phase to be shipped')
+    // Warm-up (not measured): first token, JIT, the replicator's first connection and schema.
+    written += (await phase('warm-up', 3)).reduce((n, r) => n + r.finished.length, 0)
+    await allShipped('the warm-up to be shipped')
+
+    // Fair phases: ROUNDS rounds, the order turned by one each round (no phase always first
+    // or always after an outage), each phase starting with everything shipped; medians over
+    // every enrollment of a phase. Stalled: the proxy forwards nothing, connections hang
+    // until the replicator's timeouts. Stopped: the server is shut down (the shutdown is over
+    // before the phase starts).
+    const order = ['up', 'stalled', 'stopped'] as const
+    const results: Record<(typeof order)[number], PhaseResult[]> = { up: [], stalled: [], stopped: [] }
+    const perRound = Math.max(1, Math.round(PER_PHASE / ROUNDS))
     const lags: number[] = []
-    for (const result of up) {
-      const shipped = await pool.query<{ local_id: number; shipped: number }>(
-        `SELECT local_id::float8 AS local_id, (extract(epoch FROM shipped_at) * 1000)::float8 AS shipped FROM attempts WHERE console_id = $1`,
-        [result.consoleId],
-      )
-      const byId = new Map(shipped.rows.map((r) => [r.local_id, r.shipped]))
-      for (const f of result.finished) lags.push(Math.max(0, (byId.get(f.id) ?? Number.NaN) - f.finishedAt))
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < order.length; k++) {
+        const name = order[(round + k) % order.length]!
+        if (name === 'stalled') proxy.stall()
+        if (name === 'stopped') cluster.stop()
+        const phaseResults = await phase(`${name}-${round}`, perRound)
+        results[name].push(...phaseResults)
+        written += phaseResults.reduce((n, r) => n + r.finished.length, 0)
+        if (name === 'stalled') proxy.resume()
+        if (name === 'stopped') cluster.start()
+        await allShipped(`the consoles to have shipped everything after ${name}`)
+        if (name === 'up') lags.push(...(await lagsOf(pool, phaseResults)))
+      }
     }
     print('team.lag.p50', percentile(lags, 50) / 1000, 's')
     print('team.lag.p95', percentile(lags, 95) / 1000, 's')
 
-    // Stalled: the proxy forwards nothing, connections hang until the replicator's timeouts.
-    proxy.stall()
-    const stalled = await phase('stalled')
-    proxy.resume()
-    // Stopped: the server is shut down.
-    cluster.stop()
-    const stopped = await phase('stopped')
-    cluster.start()
-
-    const p50 = (results: PhaseResult[]) => percentile(results.flatMap((r) => r.latencies), 50)
-    const p95 = (results: PhaseResult[]) => percentile(results.flatMap((r) => r.latencies), 95)
+    const p50 = (phase: PhaseResult[]) => percentile(phase.flatMap((r) => r.latencies), 50)
+    const p95 = (phase: PhaseResult[]) => percentile(phase.flatMap((r) => r.latencies), 95)
+    const { up, stalled, stopped } = results
     print('team.enroll.up.p50', p50(up), 'ms')
     print('team.enroll.stalled.p50', p50(stalled), 'ms')
     print('team.enroll.stopped.p50', p50(stopped), 'ms')
@@ -143,34 +181,36 @@ export async function run(print: Print): Promise<void> {
     print('team.enroll.stopped.p95', p95(stopped), 'ms')
     print('team.enroll.stalled-vs-up.p50', p50(stalled) / p50(up), 'ratio')
     print('team.enroll.stopped-vs-up.p50', p50(stopped) / p50(up), 'ratio')
+    // What the replicator costs the enrolling process: its CPU per enrollment in each phase.
+    const cpuPer = (phase: PhaseResult[]) => phase.reduce((n, r) => n + r.cpuMs, 0) / phase.reduce((n, r) => n + r.latencies.length, 0)
+    print('team.console-cpu.up', cpuPer(up), 'ms/enrollment')
+    print('team.console-cpu.stalled', cpuPer(stalled), 'ms/enrollment')
+    print('team.console-cpu.stopped', cpuPer(stopped), 'ms/enrollment')
 
-    // Everything the consoles wrote reaches the team database after the outage.
-    const total = warmRows + CONSOLES * PER_PHASE * 3
-    await until(async () => {
-      const rows = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM attempts WHERE finished_at IS NOT NULL`)
-      return (rows.rows[0]?.n ?? 0) >= total
-    }, 'the consoles to catch up after the outage')
     await Promise.all(children.map((c) => {
       const stoppedMessage = waitMessage(c, (m): m is { stopped: true } => typeof m === 'object' && m !== null && 'stopped' in m)
       c.send({ stop: true })
       return stoppedMessage
     }))
-
-    print('team.catchup.rate', await catchUp(cluster.url(database), folders), 'rows/s')
-    await proxy.close()
-    await pool.end()
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+    await proxy.close()
     await training.close()
-    cluster.destroy()
-    for (const dir of folders) rmSync(dir, { recursive: true, force: true })
   }
+}
 
-  const teamHistory = new URL('./teamHistory.ts', import.meta.url)
-  if (existsSync(teamHistory)) {
-    const module = (await import(teamHistory.href)) as { measureTeamHistory(print: Print): Promise<void> }
-    await module.measureTeamHistory(print)
+/** Replication lag of each finished attempt of a phase: local completion → its final row's shipped_at. */
+async function lagsOf(pool: pg.Pool, phase: PhaseResult[]): Promise<number[]> {
+  const lags: number[] = []
+  for (const result of phase) {
+    const shipped = await pool.query<{ local_id: number; shipped: number }>(
+      `SELECT local_id::float8 AS local_id, (extract(epoch FROM shipped_at) * 1000)::float8 AS shipped FROM attempts WHERE console_id = $1`,
+      [result.consoleId],
+    )
+    const byId = new Map(shipped.rows.map((r) => [r.local_id, r.shipped]))
+    for (const f of result.finished) lags.push(Math.max(0, (byId.get(f.id) ?? Number.NaN) - f.finishedAt))
   }
+  return lags
 }
 
 /** Rows per second `team sync` ships from a backlog of CATCH_UP attempts written while the team database was away. */

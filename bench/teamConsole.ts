@@ -37,6 +37,7 @@ process.on('message', (message: { phase: string; count: number; gapMs: number } 
       process.send?.({ stopped: true }, () => process.exit(0))
       return
     }
+    const cpuBefore = process.cpuUsage()
     const latencies: number[] = []
     const finished: { id: number; finishedAt: number }[] = []
     for (let i = 0; i < message.count; i++) {
@@ -55,7 +56,8 @@ process.on('message', (message: { phase: string; count: number; gapMs: number } 
       finished.push({ id: result.value.id, finishedAt: result.value.finishedAt ?? Date.now() })
       await new Promise((resolve) => setTimeout(resolve, message.gapMs))
     }
-    process.send?.({ phase: message.phase, latencies, finished, consoleId: core.team.consoleId(), status: core.team.status() })
+    const cpu = process.cpuUsage(cpuBefore)
+    process.send?.({ phase: message.phase, latencies, finished, cpuMs: (cpu.user + cpu.system) / 1000, consoleId: core.team.consoleId(), status: core.team.status() })
   })().catch((error: unknown) => {
     console.error(error)
     process.exit(1)

@@ -24,7 +24,11 @@ const DAY_MS = 86_400_000
 const PAGE = 100
 
 export interface TeamHistoryBenchOptions {
-  /** A database to fill (it is migrated first); default: a throwaway cluster of its own. */
+  /**
+   * A database to use (it is migrated first); default BENCH_TEAM_PG_URL, else a throwaway
+   * cluster of its own. A database that already holds the bench's rows (same count, left by
+   * an earlier run) is not filled again: the fill takes minutes, the queries seconds.
+   */
   databaseUrl?: string
   /** Attempts to load; default BENCH_TEAM_ROWS or 1,000,000. */
   rows?: number
@@ -33,18 +37,29 @@ export interface TeamHistoryBenchOptions {
 export async function measureTeamHistory(print: Print, options: TeamHistoryBenchOptions = {}): Promise<void> {
   const rows = options.rows ?? Number(process.env.BENCH_TEAM_ROWS ?? DEFAULT_ROWS)
   let cluster: PgCluster | undefined
-  let url = options.databaseUrl
+  let url = options.databaseUrl ?? (process.env.BENCH_TEAM_PG_URL || undefined)
   if (url === undefined) {
     cluster = await startPgCluster()
     url = cluster.url(await cluster.createDatabase('teambench'))
   }
   const pool = new pg.Pool({ connectionString: url, max: 4 })
   try {
+    const migrateStart = performance.now()
     await migrateTeamSchema(pool)
-    const now = Date.now()
-    const fillStart = performance.now()
-    await fill(pool, rows, now, print)
-    print('team.history.fill', (performance.now() - fillStart) / 1000, 's')
+    const migrated = performance.now() - migrateStart
+    const filled = await filledWith(pool)
+    let now: number
+    if (filled === null) {
+      now = Date.now()
+      const fillStart = performance.now()
+      await fill(pool, rows, now, print)
+      print('team.history.fill', (performance.now() - fillStart) / 1000, 's')
+    } else {
+      if (filled.rows !== rows) throw new Error(`bench team: the database holds ${filled.rows} attempts, not ${rows}: use an empty database or BENCH_TEAM_ROWS=${filled.rows}.`)
+      // The generator's times end at the fill's "now": the date filters are relative to it.
+      now = filled.now
+      print('team.history.migrate_existing', migrated / 1000, 's')
+    }
     const { rows: size } = await pool.query<{ bytes: string }>(`SELECT pg_total_relation_size('attempts') AS bytes`)
     print('team.history.table_size', Number(size[0]?.bytes) / 1e6, 'MB')
     await measureQueries(pool, rows, now, print)
@@ -52,6 +67,19 @@ export async function measureTeamHistory(print: Print, options: TeamHistoryBench
     await pool.end()
     cluster?.destroy()
   }
+}
+
+/**
+ * What an earlier run filled the database with (its table bench_fill, written once the fill and
+ * its indexes were done); null when it holds no attempts. A half-done fill is an error.
+ */
+async function filledWith(pool: pg.Pool): Promise<{ rows: number; now: number } | null> {
+  const { rows: any } = await pool.query(`SELECT 1 FROM attempts LIMIT 1`)
+  if (any.length === 0) return null
+  const { rows: mark } = await pool.query<{ t: string | null }>(`SELECT to_regclass('bench_fill')::text AS t`)
+  if (mark[0]?.t == null) throw new Error('bench team: the database holds attempts but no bench_fill mark (an interrupted fill?): use an empty database.')
+  const { rows } = await pool.query<{ rows: string; now: string }>(`SELECT rows, now FROM bench_fill`)
+  return { rows: Number(rows[0]?.rows), now: Number(rows[0]?.now) }
 }
 
 /** The columns loaded, in order, with their array types (unnest turns the arrays into rows). */
@@ -104,6 +132,7 @@ async function fill(pool: pg.Pool, rows: number, now: number, print: Print): Pro
     await client.query(`SET maintenance_work_mem = '256MB'`)
     for (const index of indexes) await client.query(index.def)
     await client.query('VACUUM ANALYZE attempts')
+    await client.query(`CREATE TABLE bench_fill AS SELECT ${Number(rows)}::bigint AS rows, ${Number(now)}::bigint AS now`)
   } finally {
     client.release()
   }

@@ -100,3 +100,81 @@ INSERT INTO team_schema_version (version, name) VALUES (1, 'consoles, attempts, 
 ALTER TABLE attempts ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;
 CREATE UNIQUE INDEX attempts_id ON attempts (id);
 INSERT INTO team_schema_version (version, name) VALUES (2, 'team-wide attempt id');
+
+-- Version 3: covering history indexes, day count tables
+DROP INDEX attempts_outcome;
+DROP INDEX attempts_environment;
+DROP INDEX attempts_started;
+DROP INDEX attempts_operator;
+DROP INDEX attempts_latency;
+DROP INDEX attempts_codes;
+CREATE INDEX attempts_started ON attempts (started_at, console_id, local_id) INCLUDE (outcome, environment, operator, error_codes);
+CREATE INDEX attempts_operator ON attempts (operator, started_at, console_id, local_id) INCLUDE (outcome, environment, error_codes, payment_id, transaction_ref, phone);
+CREATE INDEX attempts_latency ON attempts (latency_key, started_at, console_id, local_id) INCLUDE (outcome, environment, operator, error_codes);
+CREATE INDEX attempts_codes ON attempts USING gin (error_codes) WHERE error_codes <> '{}';
+
+CREATE TABLE attempt_day_counts (
+  day         integer NOT NULL,
+  outcome     text NOT NULL,
+  environment text NOT NULL,
+  operator    text NOT NULL,
+  n           bigint NOT NULL,
+  PRIMARY KEY (day, outcome, environment, operator)
+);
+
+CREATE TABLE attempt_code_day_counts (
+  code        text NOT NULL,
+  day         integer NOT NULL,
+  outcome     text NOT NULL,
+  environment text NOT NULL,
+  operator    text NOT NULL,
+  n           bigint NOT NULL,
+  PRIMARY KEY (code, day, outcome, environment, operator)
+);
+
+INSERT INTO attempt_day_counts (day, outcome, environment, operator, n)
+  SELECT floor(started_at / 86400000.0)::integer, outcome, environment, operator, count(*) FROM attempts GROUP BY 1, 2, 3, 4;
+INSERT INTO attempt_code_day_counts (code, day, outcome, environment, operator, n)
+  SELECT c.code, floor(a.started_at / 86400000.0)::integer, a.outcome, a.environment, a.operator, count(*)
+  FROM attempts a CROSS JOIN LATERAL unnest(a.error_codes) AS c(code) GROUP BY 1, 2, 3, 4, 5;
+
+-- The rows a statement added (+1) and removed (-1), summed per count key, applied in key order.
+CREATE FUNCTION team_attempt_counts() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  changes text := CASE TG_OP
+    WHEN 'INSERT' THEN 'SELECT started_at, outcome, environment, operator, error_codes, 1 AS d FROM new_rows'
+    WHEN 'DELETE' THEN 'SELECT started_at, outcome, environment, operator, error_codes, -1 AS d FROM old_rows'
+    ELSE 'SELECT started_at, outcome, environment, operator, error_codes, -1 AS d FROM old_rows
+      UNION ALL SELECT started_at, outcome, environment, operator, error_codes, 1 FROM new_rows'
+  END;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('otp-console-team-counts'));
+  EXECUTE format('INSERT INTO attempt_day_counts AS t (day, outcome, environment, operator, n)
+    SELECT floor(c.started_at / 86400000.0)::integer, c.outcome, c.environment, c.operator, sum(c.d)
+    FROM (%s) c GROUP BY 1, 2, 3, 4 HAVING sum(c.d) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (day, outcome, environment, operator) DO UPDATE SET n = t.n + excluded.n', changes);
+  EXECUTE format('INSERT INTO attempt_code_day_counts AS t (code, day, outcome, environment, operator, n)
+    SELECT k.code, floor(c.started_at / 86400000.0)::integer, c.outcome, c.environment, c.operator, sum(c.d)
+    FROM (%s) c CROSS JOIN LATERAL unnest(c.error_codes) AS k(code) GROUP BY 1, 2, 3, 4, 5 HAVING sum(c.d) <> 0 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (code, day, outcome, environment, operator) DO UPDATE SET n = t.n + excluded.n', changes);
+  RETURN NULL;
+END
+$fn$;
+
+CREATE FUNCTION team_attempt_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  DELETE FROM attempt_day_counts;
+  DELETE FROM attempt_code_day_counts;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE TRIGGER attempts_count_insert AFTER INSERT ON attempts REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION team_attempt_counts();
+CREATE TRIGGER attempts_count_update AFTER UPDATE ON attempts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION team_attempt_counts();
+CREATE TRIGGER attempts_count_delete AFTER DELETE ON attempts REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION team_attempt_counts();
+CREATE TRIGGER attempts_count_truncate AFTER TRUNCATE ON attempts
+  FOR EACH STATEMENT EXECUTE FUNCTION team_attempt_counts_truncate();
+INSERT INTO team_schema_version (version, name) VALUES (3, 'covering history indexes, day count tables');

@@ -35,6 +35,8 @@ export interface Outbox {
   auditAfter(seq: number, limit: number): AuditRow[]
   /** Attempts and audit entries waiting. */
   pending(): { attempts: number; audit: number }
+  /** Whether an attempt waiting in the outbox is unfinished and was begun at or after `since` (being sent). */
+  sending(since: number): boolean
   /** Attempts and audit entries in the file: what attaching to a new target would ship. */
   everything(): number
   /**
@@ -52,6 +54,23 @@ export interface ShipReport {
   lastError: string | null
 }
 
+/**
+ * Runs `work` (its own transaction, not inside another) with the connection's synchronous
+ * setting at NORMAL, then puts the setting back. Synchronous: nothing else uses the
+ * connection meanwhile.
+ */
+function withoutFlush<T>(db: DatabaseSync, work: () => T): T {
+  if (db.isTransaction) return work() // the caller's transaction decides
+  const before = Number((db.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous)
+  if (before <= 1) return work()
+  db.exec('PRAGMA synchronous = NORMAL')
+  try {
+    return work()
+  } finally {
+    db.exec(`PRAGMA synchronous = ${before}`)
+  }
+}
+
 export function createOutbox(db: DatabaseSync): Outbox {
   const getState = db.prepare('SELECT value FROM team_state WHERE key = ?')
   const setState = db.prepare('INSERT INTO team_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
@@ -61,6 +80,11 @@ export function createOutbox(db: DatabaseSync): Outbox {
   const auditStatement = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`)
   const countOutbox = db.prepare('SELECT count(*) AS n FROM team_outbox')
   const countAudit = db.prepare('SELECT count(*) AS n FROM audit WHERE seq > ?')
+  const sendingStatement = db.prepare(
+    // The recent attempts first (attempts_started), so that a long outbox (a catch-up) costs nothing.
+    `SELECT 1 FROM attempts a
+      WHERE a.started_at >= ? AND a.finished_at IS NULL AND EXISTS (SELECT 1 FROM team_outbox o WHERE o.attempt_id = a.id) LIMIT 1`,
+  )
 
   const auditShippedSeq = () => Number(state('audit_shipped_seq') ?? 0)
 
@@ -86,14 +110,21 @@ export function createOutbox(db: DatabaseSync): Outbox {
         db.exec(`DELETE FROM team_state WHERE key IN ('target', 'audit_shipped_seq', 'last_shipped_at', 'unreachable_since', 'last_error'); DELETE FROM team_outbox;`)
       })
     },
+    sending: (since) => sendingStatement.get(since) !== undefined,
     take: (limit) => takeStatement.all(limit) as unknown as OutboxEntry[],
     acknowledge(entries, auditSeq, shippedAt) {
       if (entries.length === 0 && auditSeq === undefined) return
-      immediateTransaction(db, () => {
-        for (const e of entries) ackStatement.run(e.attemptId, e.version)
-        if (auditSeq !== undefined) setState.run('audit_shipped_seq', String(auditSeq))
-        setState.run('last_shipped_at', String(shippedAt))
-      })
+      // Not flushed to disk (synchronous NORMAL, WAL mode: never corrupt, the next durable commit
+      // of the file flushes it too). Losing it to a power cut only ships those rows again, which
+      // the team database's upsert makes harmless; an fsync here would cost every enrollment of
+      // this process (its commits queue on the same disk, and this one holds the event loop).
+      withoutFlush(db, () =>
+        immediateTransaction(db, () => {
+          for (const e of entries) ackStatement.run(e.attemptId, e.version)
+          if (auditSeq !== undefined) setState.run('audit_shipped_seq', String(auditSeq))
+          setState.run('last_shipped_at', String(shippedAt))
+        }),
+      )
     },
     auditShippedSeq,
     auditAfter: (seq, limit) => auditStatement.all(seq, limit) as unknown as AuditRow[],

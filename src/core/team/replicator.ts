@@ -22,6 +22,14 @@ import { describeTeamError } from './teamPool.ts'
  * two ships the batch again: the upsert makes that harmless (no duplicate, no gap).
  * Unreachable: retries with exponential back-off (1 s … 30 s); the pool's timeouts
  * (teamPool.ts) bound every wait.
+ *
+ * Speed (issue 14): a catch-up is bounded by PostgreSQL's work per row, so the local side
+ * overlaps it (chunks, below) and costs little (one JSON text per chunk). The live path stays
+ * off the enrollments' way: the timer's rounds wait for an attempt in flight, the
+ * acknowledgement does not fsync (outbox.ts), the heartbeat shares the batch's commit.
+ * synchronous_commit stays on for every batch: the acknowledgement follows PostgreSQL's
+ * commit, and an asynchronous commit lost by a server crash after it was acknowledged here
+ * would be a row never shipped again — the outbox is only re-shippable until acknowledged.
  */
 
 export interface ReplicatorDeps {
@@ -36,7 +44,7 @@ export interface ReplicatorDeps {
   now?: () => number
   /** Pause between rounds while reachable (default 500 ms). */
   intervalMs?: number
-  /** Rows per batch (default 1000: one PostgreSQL commit per batch bounds the catch-up rate). */
+  /** Rows per batch: one PostgreSQL transaction (default BATCH_ROWS). */
   batchSize?: number
   /** Back-off after a failure: first and longest wait (default 1 s, 30 s). */
   retryMs?: { first: number; max: number }
@@ -87,6 +95,9 @@ const REGISTER_CONSOLE = `INSERT INTO consoles (console_id, machine, operator, a
   ON CONFLICT (console_id) DO UPDATE SET machine = excluded.machine, operator = excluded.operator,
     app_version = excluded.app_version, last_seen = now()`
 
+/** consoles.last_seen: "every attempt of this console is in the team database as of then". */
+const HEARTBEAT = 'UPDATE consoles SET last_seen = now() WHERE console_id = $1'
+
 /**
  * PostgreSQL text cannot hold U+0000 (a hostile server's body may): it is stored as U+FFFD,
  * so that one such row can never stop a console's replication. Nothing else is changed.
@@ -101,9 +112,23 @@ function pgRow<T extends Record<string, unknown>>(row: T): T {
   return row
 }
 
-/** One attempt as a row of the team `attempts` table. */
-export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRecord) {
-  return pgRow({
+/** A JSON `\u0000` escape: a backslash not itself escaped (an even run of backslashes before it). */
+const JSON_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g
+
+/**
+ * Rows as the JSON parameter of a batch, with pgText's rule applied to the text as a whole:
+ * JSON.stringify writes U+0000 as the escape `\u0000`, which becomes `\ufffd` (a `\\u0000` is
+ * an escaped backslash followed by text, and stays). One pass over the text instead of one
+ * check per field (the per-row cost of a catch-up).
+ */
+export function pgJson(rows: readonly object[]): string {
+  const json = JSON.stringify(rows)
+  return json.includes('\\u0000') ? json.replace(JSON_NUL, '$1\\ufffd') : json
+}
+
+/** One attempt as a row of the team `attempts` table, before pgText (pgJson applies it). */
+function attemptRow(consoleId: string, machine: string, a: AttemptRecord) {
+  return {
     console_id: consoleId,
     local_id: a.id,
     started_at: a.startedAt,
@@ -133,14 +158,33 @@ export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRec
     duration_ms: a.durationMs,
     clock_offset_ms: a.clockOffsetMs,
     retry_of: a.retryOf,
-  })
+  }
 }
 
-/** Local rows read between two yields to the event loop. */
-const READ_CHUNK = 100
+/** One attempt as the team `attempts` table holds it (what a test compares a team row with). */
+export function teamAttemptRow(consoleId: string, machine: string, a: AttemptRecord) {
+  return pgRow(attemptRow(consoleId, machine, a))
+}
+
+/**
+ * Rows per INSERT statement of a batch. A batch's transaction holds several: while PostgreSQL
+ * works on one, the next is read from SQLite and built here (the two processes overlap on two
+ * cores), and the event loop is never held longer than one chunk's reads (a few ms).
+ */
+const CHUNK_ROWS = 250
+
+/** Rows per batch by default (outbox entries, and audit entries). */
+const BATCH_ROWS = 5000
 
 /** How long stop() waits for a batch in flight before it lets go. */
 const STOP_WAIT_MS = 2000
+
+/** The longest the timer's round waits for an enrollment in flight to finish, and how often it looks. */
+const QUIET_WAIT_MS = 500
+const QUIET_POLL_MS = 20
+
+/** An unfinished attempt begun longer ago than this is not waited for (a crash left it unknown). */
+const SENDING_RECENT_MS = 60_000
 
 /** At most one consoles.last_seen update per this many ms. */
 const HEARTBEAT_MS = 1000
@@ -148,10 +192,13 @@ const HEARTBEAT_MS = 1000
 export function createReplicator(deps: ReplicatorDeps): Replicator {
   const now = deps.now ?? Date.now
   const intervalMs = deps.intervalMs ?? 500
-  const batchSize = deps.batchSize ?? 1000
+  const batchSize = deps.batchSize ?? BATCH_ROWS
   const retry = deps.retryMs ?? { first: 1000, max: 30_000 }
   const consoleId = deps.outbox.consoleId()
-  const lockKey = `otp-console-team:${consoleId}`
+  // The console id is made by SQLite as lower-case hex (outboxSchema.ts): safe to write into the
+  // statement, which lets BEGIN and the lock go in one round trip (simple query protocol).
+  if (!/^[0-9a-f]+$/.test(consoleId)) throw new Error(`Unexpected console id ${JSON.stringify(consoleId)}.`)
+  const beginLocked = `BEGIN; SELECT pg_advisory_xact_lock(hashtext('otp-console-team:${consoleId}'))`
 
   deps.outbox.attach(deps.target)
   let prepared = false
@@ -188,23 +235,35 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       client.release(destroy)
     }
     try {
-      await client.query('BEGIN')
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey])
+      await client.query(beginLocked)
       // Read after the lock: whatever another shipper of this folder sent is acknowledged by now.
       const entries: OutboxEntry[] = deps.outbox.take(batchSize)
-      const rows = []
-      for (const [i, entry] of entries.entries()) {
-        // SQLite reads are synchronous: yield now and then so that a long catch-up never
-        // holds the event loop (IPC, an enrollment's answer) for more than a few ms.
-        if (i > 0 && i % READ_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve))
-        const record = deps.readAttempt(entry.attemptId)
-        if (record) rows.push(teamAttemptRow(consoleId, deps.machine, record)) // purged ones: just acknowledged
+      let sent: Promise<unknown> = Promise.resolve()
+      for (let start = 0; start < entries.length; start += CHUNK_ROWS) {
+        const rows = []
+        for (const entry of entries.slice(start, start + CHUNK_ROWS)) {
+          const record = deps.readAttempt(entry.attemptId)
+          if (record) rows.push(attemptRow(consoleId, deps.machine, record)) // purged ones: just acknowledged
+        }
+        // One statement at a time on the connection; this chunk was built while the last one ran.
+        await sent
+        // A macrotask turn even when PostgreSQL was quicker: IPC and an enrollment's I/O run between chunks.
+        await new Promise((resolve) => setImmediate(resolve))
+        if (rows.length > 0) sent = client.query({ name: 'team-upsert-attempts', text: UPSERT_ATTEMPTS, values: [pgJson(rows)] })
+        // A failure is seen when awaited (next chunk or below); until then it must not count as unhandled.
+        sent.catch(() => {})
       }
       const shippedSeq = deps.outbox.auditShippedSeq()
-      const audit: AuditRow[] = deps.outbox.auditAfter(shippedSeq, batchSize).map((row) => pgRow({ ...row }))
-      if (rows.length > 0) await client.query(UPSERT_ATTEMPTS, [JSON.stringify(rows)])
-      if (audit.length > 0) await client.query(INSERT_AUDIT, [JSON.stringify(audit), consoleId])
+      const audit: AuditRow[] = deps.outbox.auditAfter(shippedSeq, batchSize)
+      await sent
+      if (audit.length > 0) await client.query({ name: 'team-insert-audit', text: INSERT_AUDIT, values: [pgJson(audit), consoleId] })
+      // This batch took everything that was waiting when it began: a heartbeat due rides along
+      // (now() is the transaction's start, before the outbox was read), saving a commit of its own.
+      const drained = entries.length < batchSize && audit.length < batchSize
+      const heartbeat = drained && now() - lastHeartbeat >= HEARTBEAT_MS
+      if (heartbeat) await client.query({ name: 'team-heartbeat', text: HEARTBEAT, values: [consoleId] })
       await client.query('COMMIT')
+      if (heartbeat) lastHeartbeat = now()
       if (entries.length + audit.length > 0) {
         lastShippedAt = now()
         deps.outbox.acknowledge(entries, audit.at(-1)?.seq, lastShippedAt)
@@ -235,7 +294,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       // database as of then" (the duplicate warning shows it as the team data's freshness).
       if (now() - lastHeartbeat >= HEARTBEAT_MS && pendingCount() === 0) {
         const at = now()
-        await deps.pool.query('UPDATE consoles SET last_seen = now() WHERE console_id = $1', [consoleId])
+        await deps.pool.query(HEARTBEAT, [consoleId])
         lastHeartbeat = at
       }
       failures = 0
@@ -261,13 +320,38 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     return running
   }
 
+  /**
+   * Waits while an attempt is being sent (begun within SENDING_RECENT_MS, not finished), at most
+   * QUIET_WAIT_MS: the timer's shipping then runs between enrollments, not during one, and an
+   * attempt is usually shipped once, finished, rather than once unknown and once finished. The
+   * bound keeps a long send (or a bulk run that always has one) from holding shipping back: the
+   * unknown row then goes, as before, for the other desks' duplicate warning.
+   */
+  async function quiet(): Promise<void> {
+    const giveUpAt = Date.now() + QUIET_WAIT_MS
+    while (!stopped && Date.now() < giveUpAt && deps.outbox.sending(now() - SENDING_RECENT_MS)) {
+      await new Promise((resolve) => setTimeout(resolve, QUIET_POLL_MS))
+    }
+  }
+
   function schedule(): void {
     if (stopped) return
     const delay = failures === 0 ? intervalMs : Math.min(retry.max, retry.first * 2 ** (failures - 1))
     timer = setTimeout(() => {
       timer = undefined
-      void runRound().then(schedule)
+      backgroundRound()
     }, delay)
+  }
+
+  /**
+   * A round of the replicator's own (not syncNow): after quiet(), then the next one scheduled.
+   * None once stopped meanwhile (stop() does not wait for quiet(); the pool is being closed).
+   */
+  function backgroundRound(): void {
+    void quiet()
+      .catch(() => {}) // the local file busy: ship anyway
+      .then(() => (stopped ? undefined : runRound()))
+      .then(schedule)
   }
 
   function status(): TeamStatus {
@@ -280,7 +364,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     start() {
       if (started || stopped) return
       started = true
-      void runRound().then(schedule)
+      backgroundRound()
     },
     status,
     async syncNow() {

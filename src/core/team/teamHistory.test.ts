@@ -65,6 +65,10 @@ const FILTERS: HistoryFilter[] = [
   { to: T0 + 1 },
   { outcome: ['rejected'], code: '10403', environment: ['production', 'training', 'sandbox'], from: T0 + 10 * MINUTE },
   { search: '0803', outcome: ['enrolled', 'unknown'] },
+  // A search in one operator's attempts is first checked on a window of that operator's rows.
+  { search: '0803', operator: 'shared.op' },
+  { search: 'jb-154', operator: 'ada.obi', outcome: ['enrolled', 'rejected'] },
+  { search: '10', operator: 'bola.ade' },
   ...SEARCHES.map((search) => ({ search })),
 ]
 const SORTS: HistorySort[] = ['time-desc', 'time-asc', 'latency-desc', 'latency-asc']
@@ -142,6 +146,25 @@ describe('team history on PostgreSQL', () => {
     expect(await history.count(filter)).toBe(union.length)
     const localCount = locals.reduce((n, { store }) => n + store.count(filter), 0)
     expect(await history.count(filter)).toBe(localCount)
+  })
+
+  it('pages a search in one operator’s attempts the same whether its window holds the page or not', async () => {
+    // A window of 3 rows: some pages come from it, the others from the whole table.
+    const narrow = createTeamHistory(team.pool, { operatorSearchWindow: 3 })
+    for (const filter of [{ search: '0803', operator: 'shared.op' }, { search: '10', operator: 'bola.ade' }, { search: '1000', operator: 'ada.obi', sort: 'time-asc' as const }]) {
+      const union = teamOrder(localUnion(filter), filter.sort ?? 'time-desc')
+      expect(union.length, JSON.stringify(filter)).toBeGreaterThan(2)
+      for (const limit of [1, 2, 5]) {
+        const rows: string[] = []
+        let cursor: string | undefined
+        do {
+          const page = await narrow.page({ filter, cursor, limit })
+          rows.push(...page.rows.map((r) => `${r.origin?.consoleId}:${r.origin?.localId}`))
+          cursor = page.nextCursor ?? undefined
+        } while (cursor !== undefined)
+        expect(rows, `${JSON.stringify(filter)} by ${limit}`).toEqual(union)
+      }
+    }
   })
 
   it('search cases match some rows and miss others (the table tests something)', () => {

@@ -1,9 +1,11 @@
 import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
-import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import type { HistoryFilter, HistorySort } from '../../shared/domain/historyFilter.ts'
+import { parseSearch } from '../history/searchText.ts'
 import type { AttemptDetail, HistoryPage } from '../../shared/domain/historyViews.ts'
 import { encodeCipherUrl, maskedCipher } from '../protocol/signer.ts'
 import { TEAM_RECORD_COLUMNS, TEAM_SUMMARY_COLUMNS, toTeamRecord, toTeamSummary, type TeamQueryable, type TeamRow } from './teamHistoryRows.ts'
-import { afterPosition, decodeTeamCursor, encodeTeamCursor, filterConditions, orderBy, Params, positionOf, sortOf, type TeamPosition } from './teamHistorySql.ts'
+import { countTeamAttempts } from './teamCount.ts'
+import { afterPosition, decodeTeamCursor, encodeTeamCursor, filterConditions, isSearching, orderBy, Params, positionOf, searchRule, sortOf, TEAM_SORT_SPECS, type TeamPosition } from './teamHistorySql.ts'
 
 // The History view's queries on the team database: every console's attempts, with the local
 // history's filters, search, sorts, keyset paging and details, answered as the same domain
@@ -23,16 +25,51 @@ export interface TeamHistory {
   batches(filter: HistoryFilter, batchSize?: number): AsyncIterable<AttemptRecord[]>
 }
 
+/** Rows of one operator a search is checked on before the whole table is asked (as the local planner's window). */
+const OPERATOR_SEARCH_WINDOW = 10_000
+
 const where = (conditions: string[]): string => (conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`)
 
-export function createTeamHistory(db: TeamQueryable): TeamHistory {
+export interface TeamHistoryOptions {
+  /** Rows of one operator a search is checked on before the whole table is asked (tests make it small). */
+  operatorSearchWindow?: number
+}
+
+export function createTeamHistory(db: TeamQueryable, options: TeamHistoryOptions = {}): TeamHistory {
+  const operatorSearchWindow = options.operatorSearchWindow ?? OPERATOR_SEARCH_WINDOW
+  /** A page's rows: its keys (`keys`, selecting a.console_id, a.local_id in order) joined to the rows. */
+  async function rowsOf(columns: string, keys: string, sort: HistorySort, params: Params): Promise<TeamRow[]> {
+    const sql = `SELECT ${columns} FROM (${keys}) k JOIN attempts a ON a.console_id = k.console_id AND a.local_id = k.local_id ${orderBy(sort)}`
+    return (await db.query(sql, params.values)).rows as TeamRow[]
+  }
+
   async function select(columns: string, filter: HistoryFilter, after: TeamPosition | null, limit: number): Promise<TeamRow[]> {
-    const params = new Params()
     const sort = sortOf(filter)
+    if (isSearching(filter) && filter.operator !== undefined && !TEAM_SORT_SPECS[sort].latency) {
+      // A search in one operator's attempts: attempts_operator carries the search rule's columns,
+      // so the operator's newest rows passing the other filters are checked without the heap.
+      // When that window holds a full page, it is the page (any later match comes after it);
+      // otherwise the search is asked of the whole table (trigram index) below.
+      const params = new Params()
+      const conditions = filterConditions(filter, params, 'none')
+      if (after) conditions.push(afterPosition(sort, after, params))
+      const window = `SELECT a.console_id, a.local_id, a.started_at, a.payment_id, a.transaction_ref, a.phone FROM attempts a ${where(conditions)} ${orderBy(sort)} LIMIT ${params.add(operatorSearchWindow)}`
+      const rule = searchRule(parseSearch(filter.search as string), params)
+      const rows = await rowsOf(columns, `SELECT a.console_id, a.local_id FROM (${window}) a WHERE ${rule} ${orderBy(sort)} LIMIT ${params.add(limit)}`, sort, params)
+      if (rows.length === limit) return rows
+    }
+    const params = new Params()
     const conditions = filterConditions(filter, params)
     if (after) conditions.push(afterPosition(sort, after, params))
-    const sql = `SELECT ${columns} FROM attempts a ${where(conditions)} ${orderBy(sort)} LIMIT ${params.add(limit)}`
-    return (await db.query(sql, params.values)).rows as TeamRow[]
+    const selected = `FROM attempts a ${where(conditions)} ${orderBy(sort)} LIMIT ${params.add(limit)}`
+    // Filters on the indexes' INCLUDE columns: the page's keys first, in an index-only scan that
+    // checks them without reading the wide heap rows, then its rows by primary key. Otherwise
+    // (no filter, a time range, a payment id, a search read from the heap anyway) the rows
+    // directly: the primary-key lookups would only add to it.
+    if (!isSearching(filter) && (filter.outcome?.length || filter.environment?.length || filter.operator !== undefined || filter.code !== undefined)) {
+      return rowsOf(columns, `SELECT a.console_id, a.local_id ${selected}`, sort, params)
+    }
+    return (await db.query(`SELECT ${columns} ${selected}`, params.values)).rows as TeamRow[]
   }
 
   async function get(id: number) {
@@ -60,11 +97,7 @@ export function createTeamHistory(db: TeamQueryable): TeamHistory {
         nextCursor: rows.length > request.limit && last ? encodeTeamCursor(sort, positionOf(sort, { ...last, ...last.origin })) : null,
       }
     },
-    async count(filter) {
-      const params = new Params()
-      const { rows } = await db.query(`SELECT count(*) AS n FROM attempts a ${where(filterConditions(filter, params))}`, params.values)
-      return Number((rows[0] as { n: string }).n)
-    },
+    count: (filter) => countTeamAttempts(db, filter),
     get,
     async detail(id) {
       const record = await get(id)

@@ -1,21 +1,38 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidCursorError } from '../history/historySql.ts'
-import { containsPattern, decodeTeamCursor, encodeTeamCursor, lowerAscii, narrowingPart } from './teamHistorySql.ts'
+import { containsPattern, decodeTeamCursor, encodeTeamCursor, lowerAscii, narrowingPattern, phoneNarrowing } from './teamHistorySql.ts'
 
 // The pure parts of the team SQL (the rows they select are held equal to the local history's
 // on PostgreSQL in teamHistory.test.ts).
 
-describe('narrowingPart', () => {
+describe('narrowingPattern', () => {
   it('asks the trigram index for the identifying word, not the boilerplate every reference shares', () => {
-    expect(narrowingPart('JB-1777615616-Enrol')).toBe('1777615616')
-    expect(narrowingPart('TKT-12345/ada')).toBe('12345')
-    expect(narrowingPart('0803 123')).toBe('0803')
-    expect(narrowingPart('ÉLAN-ref')).toBe('ÉLAN')
+    expect(narrowingPattern('JB-1777615616-Enrol')).toBe('%1777615616%')
+    expect(narrowingPattern('TKT-12345/ada')).toBe('%12345%')
+    expect(narrowingPattern('ÉLAN-ref')).toBe('%ÉLAN%')
+    expect(narrowingPattern('Enrol')).toBe('%Enrol%')
+  })
+
+  it('adds a second word with digits, in the text’s order, and ranks the country code last', () => {
+    expect(narrowingPattern('0803 123')).toBe('%0803%123%')
+    expect(narrowingPattern('123 0803')).toBe('%123%0803%')
+    expect(narrowingPattern('+234 803 123')).toBe('%803%123%')
+    expect(narrowingPattern('234 ab')).toBe('%234%')
+    expect(narrowingPattern('JB-1777615616-Enrol-77')).toBe('%1777615616%')
   })
 
   it('gives nothing when no word has 3 characters (the row rule alone applies)', () => {
-    expect(narrowingPart('ab-12')).toBeNull()
-    expect(narrowingPart('%_')).toBeNull()
+    expect(narrowingPattern('ab-12')).toBeNull()
+    expect(narrowingPattern('%_')).toBeNull()
+  })
+})
+
+describe('phoneNarrowing', () => {
+  it('leaves out the country code every phone holds, when 6 digits or more remain to narrow by', () => {
+    expect(phoneNarrowing('234903577')).toBe('903577')
+    expect(phoneNarrowing('23490357')).toBe('23490357')
+    expect(phoneNarrowing('234803')).toBe('234803')
+    expect(phoneNarrowing('3716')).toBe('3716')
   })
 })
 
