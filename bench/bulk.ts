@@ -3,8 +3,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { BULK_BENCH_CREDENTIALS as CREDENTIALS } from './bulkChild.ts'
+import { bundleBulkChild } from './bulkBundle.ts'
 import { openBulkRunCore } from './bulkCore.ts'
 
 // `npm run bench -- bulk` (issue 12): against a local Interswitch-compatible server (its own
@@ -12,12 +12,12 @@ import { openBulkRunCore } from './bulkCore.ts'
 //  - throughput of the real runner (run and rows stored, every attempt durably written before
 //    it is sent, audit entries) vs a minimal raw-fetch runner doing the same signed exchange
 //    with the same concurrency, measured alternately in the same run (target ≥ 90 %);
-//  - a 100,000-row run's peak memory, in a child process with the CLI's V8 flags (VmHWM; target ≤ 200 MB);
+//  - a 100,000-row run's peak memory, in a child process run as the CLI runs: from a bundle
+//    (bulkBundle.ts), with the CLI's V8 flags (VmHWM; target ≤ 200 MB);
 //  - bulkfile's preview figure (bench/bulkPreview.ts), when it is there.
 
 type Print = (name: string, value: number, unit: string) => void
 
-const CHILD = fileURLToPath(new URL('./bulkChild.ts', import.meta.url))
 const LATENCY_MS = 20
 const CONCURRENCY = 16
 const ROWS = Number(process.env.BENCH_BULK_ROWS ?? 2000)
@@ -28,8 +28,8 @@ const ENROLL_PATH = '/api/v3/purchases/otps/enrollments'
 // process's young generation and heap grow far past what it keeps alive.
 const CLI_V8_FLAGS = ['--min-semi-space-size=8', '--max-semi-space-size=16']
 
-function child(args: string[], v8Flags: string[] = []): { process: ChildProcess; firstLine: Promise<string> } {
-  const proc = spawn(process.execPath, [...v8Flags, '--disable-warning=ExperimentalWarning', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+function child(entry: string, args: string[], v8Flags: string[] = []): { process: ChildProcess; firstLine: Promise<string> } {
+  const proc = spawn(process.execPath, [...v8Flags, entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   const firstLine = new Promise<string>((resolve, reject) => {
     let out = ''
     proc.stdout?.on('data', (chunk: Buffer) => {
@@ -113,7 +113,21 @@ async function realRunner(baseUrl: string, paymentIds: string[]): Promise<number
 }
 
 export async function run(print: Print): Promise<void> {
-  const server = child(['server', String(LATENCY_MS)])
+  const bundle = await bundleBulkChild()
+  try {
+    await measure(bundle.entry, print)
+  } finally {
+    bundle.remove()
+  }
+  const preview = new URL('./bulkPreview.ts', import.meta.url)
+  if (existsSync(preview)) {
+    const module = (await import(preview.href)) as { runBulkPreviewBench(print: Print): Promise<void> }
+    await module.runBulkPreviewBench(print)
+  }
+}
+
+async function measure(entry: string, print: Print): Promise<void> {
+  const server = child(entry, ['server', String(LATENCY_MS)])
   try {
     const baseUrl = await server.firstLine
     // Warm both up (connections, JIT), then alternate so both see the same machine load.
@@ -135,20 +149,14 @@ export async function run(print: Print): Promise<void> {
   }
 
   // 100,000 rows with no added latency (the run's memory, not the network, is measured here).
-  const fast = child(['server', '0'])
+  const fast = child(entry, ['server', '0'])
   try {
     const baseUrl = await fast.firstLine
-    const big = child(['run100k', baseUrl, String(BIG_ROWS)], CLI_V8_FLAGS)
+    const big = child(entry, ['run100k', baseUrl, String(BIG_ROWS)], CLI_V8_FLAGS)
     const result = JSON.parse(await big.firstLine) as { peakBytes: number; rowsPerSecond: number }
     print(`bulk.run_${BIG_ROWS / 1000}k.peak_rss`, result.peakBytes / 1024 / 1024, 'MB')
     print(`bulk.run_${BIG_ROWS / 1000}k.throughput`, result.rowsPerSecond, 'rows/s')
   } finally {
     fast.process.kill('SIGTERM')
-  }
-
-  const preview = new URL('./bulkPreview.ts', import.meta.url)
-  if (existsSync(preview)) {
-    const module = (await import(preview.href)) as { runBulkPreviewBench(print: Print): Promise<void> }
-    await module.runBulkPreviewBench(print)
   }
 }
