@@ -23,6 +23,7 @@ import type { Logger } from '../log/logger.ts'
 import { checkTargetUrls } from '../protocol/targetUrls.ts'
 import type { EnrollTarget } from '../protocol/types.ts'
 import { startEngine, type RunHandle } from './runEngine.ts'
+import { createRunPageCache } from './runPageCache.ts'
 import type { RunStore } from './runStore.ts'
 
 // The bulk runner's API (console IPC and CLI alike): store a run with its rows, start or
@@ -103,6 +104,7 @@ function* unspooledRows(spooled: string[]): Generator<BulkRowInput> {
 export function createBulkRunner(deps: BulkRunnerDeps) {
   const { runs } = deps
   const active = new Map<number, RunHandle>()
+  const pageCache = createRunPageCache(deps.db)
 
   async function target(environment: EnvironmentId): Promise<Result<EnrollTarget>> {
     const resolution = await deps.resolveTarget(environment)
@@ -214,9 +216,13 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
       run,
       resolved.value,
       options.onProgress ?? (() => {}),
-      () => active.delete(runId),
+      () => {
+        active.delete(runId)
+        pageCache.update(active.size)
+      },
     )
     active.set(runId, handle)
+    pageCache.update(active.size)
     return ok(handle)
   }
 
@@ -278,6 +284,7 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
     const handles = [...active.values()]
     await Promise.all(handles.map((handle) => handle.stop()))
     for (const handle of handles) active.delete(handle.runId)
+    pageCache.update(active.size)
   }
 
   return {
