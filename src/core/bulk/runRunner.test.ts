@@ -4,6 +4,7 @@ import type { EnrollCaller } from '../enroll/enrollService.ts'
 import type { EnrollCallResult } from '../protocol/types.ts'
 import { ids, openRunKit, rowsOf, type RunKit } from './run.test-helpers.ts'
 import type { CreateRunRequest } from './runRunner.ts'
+import { pageCacheKiB, RUN_PAGE_CACHE_KIB } from './runPageCache.ts'
 
 // The runner against a real training server on loopback: rows stored before the first request,
 // one attempt per row, concurrency and rate as the server sees them, pause/resume/cancel,
@@ -47,6 +48,18 @@ async function runToEnd(k: RunKit, runId: number, onProgress?: (p: BulkProgress)
 const attemptsOf = (k: RunKit, paymentId: string) => k.history.chain(paymentId)
 
 describe('bulk runner', () => {
+  it('holds the page cache to RUN_PAGE_CACHE_KIB while it sends a run, and gives the cache back when the run ends', async () => {
+    kit = await openRunKit()
+    const before = pageCacheKiB(kit.temp.db)
+    expect(before).toBeGreaterThan(RUN_PAGE_CACHE_KIB) // openDatabase's cache for the history view
+    const run = await created(kit, request(rowsOf(ids(6))))
+    const started = await kit.runner.start(run.id)
+    if (!started.ok) throw new Error(started.error.message)
+    expect(pageCacheKiB(kit.temp.db)).toBe(RUN_PAGE_CACHE_KIB)
+    expect((await started.value.settled).state).toBe('finished')
+    expect(pageCacheKiB(kit.temp.db)).toBe(before)
+  })
+
   it('stores the run and every row before sending anything; rows the preview left out or that fail the rules are never sent', async () => {
     kit = await openRunKit()
     const rows = [...rowsOf(ids(3)), ...rowsOf(['700001'], { line: 5, category: 'duplicate-in-file', send: false }), ...rowsOf(['700011'], { line: 6, phone: '12' })]

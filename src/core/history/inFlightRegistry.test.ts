@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHistoryStore } from './historyStore.ts'
-import { createInFlightRegistry, isProcessAlive } from './inFlightRegistry.ts'
+import { BATCH_SAVE_EVERY_MS, createInFlightRegistry, isProcessAlive } from './inFlightRegistry.ts'
 import { completion, newAttempt, openTempDb, type TempDb } from './testFixtures.ts'
 
 // Two processes on one data folder (simulated by two stores on one database with registries
@@ -79,5 +79,31 @@ describe('a batch of begins and completions', () => {
     expect(shown(console, ids[0] as number)?.inFlight).toBeUndefined()
     cli.complete(ids[1] as number, completion('enrolled'))
     expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('writes a batch ending soon after the last write once BATCH_SAVE_EVERY_MS have passed, with what is in flight then', () => {
+    vi.useFakeTimers()
+    try {
+      let clock = 0
+      const cli = createHistoryStore(t.db, { inFlight: createInFlightRegistry(dir, { pid: 101, isAlive, now: () => clock }) })
+      const console = stores().console
+      const first = cli.inFlightBatch(() => cli.begin(newAttempt({ paymentId: '2001' })))
+      expect(shown(console, first)?.inFlight).toBe(true) // the first batch is written at its end
+      clock = 10
+      const second = cli.inFlightBatch(() => {
+        cli.complete(first, completion('enrolled'))
+        return cli.begin(newAttempt({ paymentId: '2002' }))
+      })
+      expect(shown(console, second)?.inFlight).toBeUndefined() // not written yet: shown unknown for now
+      clock = BATCH_SAVE_EVERY_MS
+      vi.advanceTimersByTime(BATCH_SAVE_EVERY_MS - 10)
+      expect(shown(console, second)?.inFlight).toBe(true)
+      cli.complete(second, completion('enrolled')) // outside a batch: written at once
+      expect(readdirSync(dir)).toEqual([])
+      vi.advanceTimersByTime(BATCH_SAVE_EVERY_MS)
+      expect(readdirSync(dir)).toEqual([]) // no late timer writes an old list back
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

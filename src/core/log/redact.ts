@@ -305,10 +305,17 @@ export function createValueScrubber(known: KnownSecrets): (text: string) => stri
   // CLI enrollment's own work. Every encoded form of a character starts with &, \ or %, so a
   // text with none of them can hold a value only as it is: the literal values (same order, so
   // the same matches) find exactly what the full pattern would. The full one is built on first need.
-  const literal = new RegExp(wanted.map(escapeRegex).join('|'), 'g')
+  // Both are built only when needed: the enrollment client makes a scrubber per call (each
+  // call's Signature is one of the values), and a pattern compiled per call costs CPU and
+  // lingers in V8's RegExp cache (several KB per call in a bulk run); most texts hold no value.
+  let literal: RegExp | undefined
   let encoded: RegExp | undefined
   return (text) => {
-    if (!ENCODING_START.test(text)) return text.replace(literal, HIDDEN)
+    if (!ENCODING_START.test(text)) {
+      if (!wanted.some((value) => text.includes(value))) return text
+      literal ??= new RegExp(wanted.map(escapeRegex).join('|'), 'g')
+      return text.replace(literal, HIDDEN)
+    }
     encoded ??= new RegExp(wanted.map(encodedForms).join('|'), 'g')
     return text.replace(encoded, HIDDEN)
   }

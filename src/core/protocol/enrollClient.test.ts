@@ -196,6 +196,16 @@ describe('enroll: no answer', () => {
     expect(result.requestHeaders).toEqual(s.beforeSend[0]?.headers)
   })
 
+  it('the timeout ends with the answer: nothing of the request is kept running for the rest of it', async () => {
+    let signal: AbortSignal | null | undefined
+    const s = setup([(init) => ((signal = init.signal), ok(init))], { timeoutMs: 20 })
+    const result = await s.client.enroll(target, body, s.hooks)
+    expect(result.outcome).toBe('enrolled')
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(signal).toBeInstanceOf(AbortSignal)
+    expect(signal?.aborted).toBe(false) // AbortSignal.timeout() would have fired by now
+  })
+
   it('connection refused is failed and is not retried', async () => {
     const s = setup([refused, ok])
     const result = await s.client.enroll(target, body)
