@@ -10,7 +10,7 @@ import { createCredentialVault, type VaultEnvironment } from '../credentials/cre
 import { createRetention } from './retention.ts'
 import { createTargetResolver } from '../credentials/resolveTarget.ts'
 import type { SecretStore } from '../credentials/secretStore.ts'
-import { createEnrollService } from '../enroll/enrollService.ts'
+import { createEnrollService, type AttemptDeps } from '../enroll/enrollService.ts'
 import { createHistoryStore } from '../history/historyStore.ts'
 import { createInFlightRegistry } from '../history/inFlightRegistry.ts'
 import type { Logger } from '../log/logger.ts'
@@ -95,7 +95,8 @@ export function createAppCore(options: AppCoreOptions) {
   const resolveTarget = targets.resolveTarget
   const retention = createRetention({ db, audit, settings, logger: options.logger, now })
 
-  const enrollService = createEnrollService({
+  // One set of what sending attempts takes, for the enroll service and the bulk runner.
+  const attemptDeps: AttemptDeps = {
     history,
     audit,
     client,
@@ -105,8 +106,8 @@ export function createAppCore(options: AppCoreOptions) {
     appVersion: options.appVersion,
     channel: options.channel,
     resolveTarget,
-    atomically: (work) => immediateTransaction(db, work),
-  })
+  }
+  const enrollService = createEnrollService({ ...attemptDeps, atomically: (work) => immediateTransaction(db, work) })
 
   // The team service and the bulk runner are built on first use: a one-shot CLI `enroll` never
   // needs them, and preparing their statements is start-up time it would pay on every call.
@@ -127,19 +128,7 @@ export function createAppCore(options: AppCoreOptions) {
   })
 
   // Bulk runs (issue 12): stored runs and rows, and the runner that sends them.
-  const createBulk = (): BulkRunner => createBulkRunner({
-    db,
-    history,
-    runs: createRunStore(db, { now }),
-    audit,
-    client,
-    logger: options.logger,
-    now,
-    operator: options.operator,
-    appVersion: options.appVersion,
-    channel: options.channel,
-    resolveTarget,
-  })
+  const createBulk = (): BulkRunner => createBulkRunner({ ...attemptDeps, db, runs: createRunStore(db, { now }) })
 
   let team: TeamService | undefined
   let bulk: BulkRunner | undefined

@@ -1,5 +1,4 @@
 import type { DatabaseSync } from 'node:sqlite'
-import type { Channel } from '../../shared/domain/attempt.ts'
 import {
   bulkConfirmationText,
   checkBulkSettings,
@@ -16,10 +15,7 @@ import { validateEnrollInput } from '../../shared/domain/enrollInput.ts'
 import { ENVIRONMENT_LABELS, type EnvironmentId } from '../../shared/domain/environments.ts'
 import { fail, ok, type Result } from '../../shared/domain/result.ts'
 import { DEFAULT_SIGNATURE_METHOD } from '../../shared/domain/signatureMethods.ts'
-import type { AuditTrail } from '../audit/types.ts'
-import type { EnrollCaller, TargetResolution } from '../enroll/enrollService.ts'
-import type { HistoryStore } from '../history/types.ts'
-import type { Logger } from '../log/logger.ts'
+import type { AttemptDeps } from '../enroll/enrollService.ts'
 import { checkTargetUrls } from '../protocol/targetUrls.ts'
 import type { EnrollTarget } from '../protocol/types.ts'
 import { startEngine, type RunHandle } from './runEngine.ts'
@@ -31,18 +27,9 @@ import type { RunStore } from './runStore.ts'
 // else driving it), pause/resume/cancel, the summary with the unknown rows, and "retry failed
 // rows" as a new run.
 
-export interface BulkRunnerDeps {
+export interface BulkRunnerDeps extends AttemptDeps {
   db: DatabaseSync
-  history: HistoryStore
   runs: RunStore
-  audit: AuditTrail
-  client: EnrollCaller
-  logger: Logger
-  now: () => number
-  operator: string
-  appVersion: string
-  channel: Channel
-  resolveTarget(environment: EnvironmentId): Promise<TargetResolution>
 }
 
 export interface CreateRunRequest {

@@ -19,7 +19,11 @@ export interface EnrollCaller {
 
 export type TargetResolution = { ok: true; target: Omit<EnrollTarget, 'signatureMethod'> } | { ok: false; result: Result<never> }
 
-export interface EnrollServiceDeps {
+/**
+ * What sending attempts takes, for a single enrollment and a bulk run alike (appCore builds it
+ * once and hands the same to both).
+ */
+export interface AttemptDeps {
   history: HistoryStore
   audit: AuditTrail
   client: EnrollCaller
@@ -30,6 +34,9 @@ export interface EnrollServiceDeps {
   channel: Channel
   /** Base URLs and credentials for an environment (keychain, env vars, training server). */
   resolveTarget(environment: EnvironmentId): Promise<TargetResolution>
+}
+
+export interface EnrollServiceDeps extends AttemptDeps {
   /**
    * Runs `work` as one durable transaction on the history file (history and audit share it):
    * an attempt and its audit entry are committed together, with one disk flush instead of two.
