@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import type { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AttemptRecord } from '../../shared/domain/attempt.ts'
-import { createAppCore, type AppCore } from '../app/appCore.ts'
+import type { AppCore } from '../app/appCore.ts'
+import { openTestCore } from '../app/testCore.ts'
 import { createMemorySecretStore } from '../audit/memorySecretStore.ts'
 import { createDiagnosticLog } from '../log/diagnosticLog.ts'
 import { startTrainingServer, type TrainingServer } from '../simulator/trainingServer.ts'
@@ -35,20 +36,17 @@ async function openDesk(name: string): Promise<Desk> {
   const dir = mkdtempSync(join(tmpdir(), `otp-team-proof-${name}-`))
   const logger = createDiagnosticLog({ dir: join(dir, 'logs') })
   const keychain = createMemorySecretStore()
-  const core = createAppCore({
-    dataDir: dir,
+  const core = await openTestCore(dir, {
     fetch: (input, init) => fetch(input, init),
     secretStore: keychain,
     logger,
     operator: `${name}.op`,
     machine: `desk-${name}`,
     appVersion: '0.1.0',
-    channel: 'console',
     trainingUrl: () => training.url,
     env: { OTP_CONSOLE_TEAM_DB: teamUrl },
     timeoutMs: 5_000,
   })
-  await core.audit.open()
   return {
     name,
     dir,

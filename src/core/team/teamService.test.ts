@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TeamSettings } from '../../shared/domain/team.ts'
-import { createAppCore, SETTINGS_FILE, type AppCore } from '../app/appCore.ts'
+import { SETTINGS_FILE, type AppCore } from '../app/appCore.ts'
+import { openTestCore } from '../app/testCore.ts'
 import { createMemorySecretStore } from '../audit/memorySecretStore.ts'
-import { silentLogger } from '../log/logger.ts'
 import { TEAM_PASSWORD_ACCOUNT } from './teamConfig.ts'
 
 const TEAM: TeamSettings = { host: 'db.bank.example', port: 5432, database: 'otp_team', user: 'console', tlsMode: 'require', caFile: null }
@@ -18,19 +18,7 @@ describe('team configuration through the core', () => {
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'otp-team-config-'))
     secrets = createMemorySecretStore()
-    core = createAppCore({
-      dataDir,
-      fetch: async () => new Response(null, { status: 500 }),
-      secretStore: secrets,
-      logger: silentLogger,
-      operator: 'tester',
-      machine: 'box',
-      appVersion: '0.0.0',
-      channel: 'console',
-      trainingUrl: () => undefined,
-      env: {},
-    })
-    await core.audit.open()
+    core = await openTestCore(dataDir, { secretStore: secrets })
   })
   afterEach(async () => {
     await core.team.stop()
