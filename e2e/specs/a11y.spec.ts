@@ -120,6 +120,7 @@ test('the Bulk view passes axe: empty, mapping step, preview, a finished run, th
   writeFileSync(file, `Payment Id,Mobile Phone\r\n${plainPaymentId()},0803 123 4567\r\n`)
   await app.answerOpenDialog(file)
   await page.getByRole('button', { name: 'Choose CSV file…' }).click()
+  await expect(page.getByTestId('bulk-preview')).toBeVisible()
   await page.getByTestId('bulk-start').click()
   await expect(page.getByTestId('bulk-production-confirm').getByRole('heading')).toBeVisible()
   await noViolations(page, 'bulk production confirmation')

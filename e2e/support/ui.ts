@@ -26,8 +26,13 @@ export async function enroll(page: Page, values: { paymentId: string; phone: str
   return result
 }
 
+/** Switches the active environment and waits until the app has applied it (main answered). */
 export async function switchEnvironment(page: Page, label: string): Promise<void> {
-  await page.getByLabel('Environment').selectOption({ label })
+  const select = page.getByLabel('Environment')
+  await select.selectOption({ label })
+  const id = await select.inputValue()
+  await expect(page.locator('.env-switcher')).toHaveClass(new RegExp(`\\benv-${id}\\b`))
+  await expect(select).toBeEnabled()
 }
 
 export async function openHistory(page: Page): Promise<void> {
