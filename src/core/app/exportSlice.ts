@@ -3,7 +3,7 @@ import { release, type as osType } from 'node:os'
 import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
 import type { ExportFormat, ExportProgress } from '../../shared/domain/export.ts'
 import { writeAuditLines } from '../audit/auditExport.ts'
-import { AuditUnavailableError } from '../audit/types.ts'
+import { AuditUnavailableError, type AuditInput } from '../audit/types.ts'
 import { exportHistory } from '../export/exportHistory.ts'
 import type { HistoryStore } from '../history/types.ts'
 import type { AppCore } from './appCore.ts'
@@ -37,12 +37,18 @@ export async function exportSlice(core: AppCore, options: ExportSliceOptions): P
   } finally {
     scan.close()
   }
-  core.audit.record({
-    action: 'export',
-    summary: `Exported ${result.rows} attempts as ${options.format.toUpperCase()} to ${basename(result.path)}${options.fullPhone ? ' with FULL phone numbers' : ' (phones masked)'}`,
-    details: { format: options.format, rows: result.rows, file: basename(result.path), fullPhone: options.fullPhone, filter: options.filter },
-  })
+  core.audit.record(exportAuditEntry(result, options))
   return result
+}
+
+/** The audit entry of a history export (with the full-phone choice), this computer's or the team's. */
+export function exportAuditEntry(result: { rows: number; path: string }, options: ExportSliceOptions, scope?: 'team'): AuditInput {
+  const file = basename(result.path)
+  return {
+    action: 'export',
+    summary: `Exported ${result.rows} ${scope === 'team' ? 'team ' : ''}attempts as ${options.format.toUpperCase()} to ${file}${options.fullPhone ? ' with FULL phone numbers' : ' (phones masked)'}`,
+    details: { ...(scope ? { scope } : {}), format: options.format, rows: result.rows, file, fullPhone: options.fullPhone, filter: options.filter },
+  }
 }
 
 async function exportFrom(history: HistoryStore, core: AppCore, options: ExportSliceOptions): Promise<{ rows: number; path: string }> {

@@ -3,7 +3,7 @@ import type { AuditBreakKind } from '../../shared/domain/audit.ts'
 import type { TeamAuditVerification, TeamConsoleAudit } from '../../shared/domain/teamAudit.ts'
 import { auditKey, GENESIS_HASH, hashEntry, hmacEntry, keyFingerprint, type HashedFields } from '../audit/auditHash.ts'
 import { readKey } from '../audit/auditKeychain.ts'
-import { ANCHOR_ACTION } from '../audit/auditRows.ts'
+import { ANCHOR_ACTION, AUDIT_COLUMNS, type AuditRow } from '../audit/auditRows.ts'
 import type { SecretStore } from '../credentials/secretStore.ts'
 import type { TeamQueryable } from './teamHistoryRows.ts'
 
@@ -44,20 +44,9 @@ export async function listTeamConsoles(db: TeamQueryable): Promise<TeamConsoleAu
   }))
 }
 
-interface EntryRow {
-  seq: string
-  at: string
-  operator: string
-  machine: string
-  app_version: string
-  action: string
-  summary: string
-  details: string
-  prev_hash: string
-  hash: string
-}
+/** An audit_entries row as node-postgres answers it: bigint columns as strings. */
+type EntryRow = Omit<AuditRow, 'seq' | 'at'> & { seq: string; at: string }
 
-const COLUMNS = 'seq, at, operator, machine, app_version, action, summary, details, prev_hash, hash'
 /** Entries read per query: memory stays at one batch however long the chain. */
 const BATCH = 5000
 
@@ -92,7 +81,7 @@ export async function verifyTeamConsole(db: TeamQueryable, consoleId: string, st
   let contentUnchecked = 0
   let brokenAt: Break | null = null
   read: for (;;) {
-    const { rows } = await db.query(`SELECT ${COLUMNS} FROM audit_entries WHERE console_id = $1 AND seq >= $2 ORDER BY seq LIMIT ${BATCH}`, [consoleId, expectedSeq])
+    const { rows } = await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_entries WHERE console_id = $1 AND seq >= $2 ORDER BY seq LIMIT ${BATCH}`, [consoleId, expectedSeq])
     for (const row of rows as EntryRow[]) {
       total++
       const fields: HashedFields = {

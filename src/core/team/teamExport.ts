@@ -1,6 +1,5 @@
-import { basename } from 'node:path'
 import { release, type as osType } from 'node:os'
-import type { ExportSliceOptions } from '../app/exportSlice.ts'
+import { exportAuditEntry, type ExportSliceOptions } from '../app/exportSlice.ts'
 import type { AuditTrail } from '../audit/types.ts'
 import { AuditUnavailableError } from '../audit/types.ts'
 import { exportHistory } from '../export/exportHistory.ts'
@@ -50,10 +49,6 @@ export async function exportTeamSlice(db: TeamQueryable, audit: AuditTrail, opti
       },
     },
   })
-  audit.record({
-    action: 'export',
-    summary: `Exported ${result.rows} team attempts as ${options.format.toUpperCase()} to ${basename(result.path)}${options.fullPhone ? ' with FULL phone numbers' : ' (phones masked)'}`,
-    details: { scope: 'team', format: options.format, rows: result.rows, file: basename(result.path), fullPhone: options.fullPhone, filter: options.filter },
-  })
+  audit.record(exportAuditEntry(result, options, 'team'))
   return result
 }
