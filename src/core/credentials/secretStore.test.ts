@@ -56,3 +56,52 @@ describe.runIf(process.platform === 'linux')('no OS keychain available', () => {
     expect(result).toEqual({ threw: true, name: 'KeychainUnavailableError' })
   })
 })
+
+describe('a keychain call whose Secret Service vanished mid-call', () => {
+  const vanished = new Error(
+    'zbus fdo error: org.freedesktop.DBus.Error.NoReply: Message recipient disconnected from message bus without replying\nbacktrace…',
+  )
+
+  it('is tried once more, after dropping what was tied to the old service', async () => {
+    const { guarded } = await import('./secretStore.ts')
+    let calls = 0
+    let dropped = 0
+    const value = await guarded(
+      async () => {
+        calls += 1
+        if (calls === 1) throw vanished
+        return 'secret'
+      },
+      { onRetry: () => (dropped += 1), retryAfterMs: 1 },
+    )
+    expect({ value, calls, dropped }).toEqual({ value: 'secret', calls: 2, dropped: 1 })
+  })
+
+  it('fails with KeychainUnavailableError when the second try fails too', async () => {
+    const { guarded } = await import('./secretStore.ts')
+    let calls = 0
+    const outcome = guarded(
+      async () => {
+        calls += 1
+        throw vanished
+      },
+      { retryAfterMs: 1 },
+    )
+    await expect(outcome).rejects.toMatchObject({ name: 'KeychainUnavailableError', message: expect.stringMatching(/NoReply/) })
+    expect(calls).toBe(2)
+  })
+
+  it('other failures (a locked keychain, a refused prompt) are not retried', async () => {
+    const { guarded } = await import('./secretStore.ts')
+    let calls = 0
+    const outcome = guarded(
+      async () => {
+        calls += 1
+        throw new Error("Couldn't access platform storage: Secret Service: unlock prompt was dismissed")
+      },
+      { retryAfterMs: 1 },
+    )
+    await expect(outcome).rejects.toMatchObject({ name: 'KeychainUnavailableError', message: expect.stringMatching(/dismissed/) })
+    expect(calls).toBe(1)
+  })
+})

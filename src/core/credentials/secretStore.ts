@@ -13,12 +13,41 @@ function describe(error: unknown): string {
   return text.split('\n')[0]?.trim() || 'unknown error'
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * D-Bus errors that mean the Secret Service went away in the middle of a call (GNOME Keyring can
+ * abort when a burst of short-lived clients races it, and is then restarted by systemd or D-Bus
+ * activation), as opposed to an answer from a service that is there.
+ */
+const SERVICE_VANISHED = /\b(NoReply|ServiceUnknown|Disconnected|UnknownObject|NoSession)\b/
+
+/** Wait before the one retry: long enough for the service to be started again. */
+const RETRY_AFTER_MS = 250
+
+/**
+ * Runs a keychain call, once more if the service vanished during it (every call here is safe to
+ * repeat: reads, a set that replaces, a delete), and turns failures into KeychainUnavailableError.
+ * `onRetry` lets the caller drop anything tied to the vanished service.
+ */
+export async function guarded<T>(
+  work: () => Promise<T>,
+  options: { onRetry?: () => void; retryAfterMs?: number } = {},
+): Promise<T> {
   try {
     return await work()
-  } catch (error) {
-    throw new KeychainUnavailableError(`No usable OS keychain (${describe(error)}). ${HELP}`)
+  } catch (first) {
+    if (!SERVICE_VANISHED.test(describe(first))) throw unavailable(first)
+    options.onRetry?.()
+    await new Promise((resolve) => setTimeout(resolve, options.retryAfterMs ?? RETRY_AFTER_MS))
+    try {
+      return await work()
+    } catch (second) {
+      throw unavailable(second)
+    }
   }
+}
+
+function unavailable(error: unknown): KeychainUnavailableError {
+  return new KeychainUnavailableError(`No usable OS keychain (${describe(error)}). ${HELP}`)
 }
 
 /**
@@ -41,6 +70,8 @@ export function createOsSecretStore(service: string, options: { reuseEntries?: b
     return kept
   }
   const reachable = () => findCredentialsAsync(service)
+  // A kept entry may hold a session with the vanished service: the retry builds a new one.
+  const retry = { onRetry: () => entries.clear() }
   return {
     get: (account) =>
       guarded(async () => {
@@ -48,8 +79,8 @@ export function createOsSecretStore(service: string, options: { reuseEntries?: b
         if (value != null) return value
         await reachable()
         return undefined
-      }),
-    set: (account, value) => guarded(() => entry(account).setPassword(value)),
+      }, retry),
+    set: (account, value) => guarded(() => entry(account).setPassword(value), retry),
     delete: (account) =>
       guarded(async () => {
         if ((await entry(account).getPassword()) == null) {
@@ -57,6 +88,6 @@ export function createOsSecretStore(service: string, options: { reuseEntries?: b
           return false
         }
         return entry(account).deleteCredential()
-      }),
+      }, retry),
   }
 }
