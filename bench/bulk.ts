@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BULK_BENCH_CREDENTIALS as CREDENTIALS } from './bulkChild.ts'
@@ -15,7 +15,7 @@ import { openBulkRunCore } from './bulkCore.ts'
 //    ratio times the run from start() to its end (the raw runner's window, which has no file);
 //    file_to_end_ratio also counts reading the file and storing the run;
 //  - a 100,000-row run's peak memory, in a child process run as the CLI runs: from a bundle
-//    (bulkBundle.ts), with the CLI's V8 flags (VmHWM; target ≤ 200 MB);
+//    (bulkBundle.ts), with the environment and V8 flags of the CLI's shebang (VmHWM; target ≤ 200 MB);
 //  - bulkfile's preview figure (bench/bulkPreview.ts), when it is there.
 
 type Print = (name: string, value: number, unit: string) => void
@@ -26,12 +26,23 @@ const ROWS = Number(process.env.BENCH_BULK_ROWS ?? 2000)
 const BIG_ROWS = Number(process.env.BENCH_BULK_BIG_ROWS ?? 100_000)
 const ENROLL_PATH = '/api/v3/purchases/otps/enrollments'
 
-// The V8 flags `otp-console` runs with (bin/otp-console.mjs): without them V8 lets a busy
-// process's young generation and heap grow far past what it keeps alive.
-const CLI_V8_FLAGS = ['--min-semi-space-size=8', '--max-semi-space-size=16']
+/**
+ * The environment and V8 flags `otp-console` runs with, read from its shebang
+ * (`#!/usr/bin/env -S NAME=VALUE… node --flag…`), so that the big run's child runs as the CLI
+ * does: without the flags V8 lets a busy process's young generation grow past what it keeps
+ * alive, and MALLOC_ARENA_MAX bounds glibc's per-thread malloc arenas.
+ */
+function cliLaunch(): { env: Record<string, string>; v8Flags: string[] } {
+  const shebang = readFileSync(new URL('../bin/otp-console.mjs', import.meta.url), 'utf8').split('\n', 1)[0] as string
+  const words = shebang.replace(/^#!\S*env\s+(-S\s+)?/, '').split(/\s+/).filter(Boolean)
+  const at = words.indexOf('node')
+  if (at < 0) throw new Error(`bin/otp-console.mjs's shebang does not run node: ${shebang}`)
+  const env = Object.fromEntries(words.slice(0, at).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]))
+  return { env, v8Flags: words.slice(at + 1) }
+}
 
-function child(entry: string, args: string[], v8Flags: string[] = []): { process: ChildProcess; firstLine: Promise<string> } {
-  const proc = spawn(process.execPath, [...v8Flags, entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+function child(entry: string, args: string[], launch: { env: Record<string, string>; v8Flags: string[] } = { env: {}, v8Flags: [] }): { process: ChildProcess; firstLine: Promise<string> } {
+  const proc = spawn(process.execPath, [...launch.v8Flags, entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...launch.env } })
   const firstLine = new Promise<string>((resolve, reject) => {
     let out = ''
     proc.stdout?.on('data', (chunk: Buffer) => {
@@ -164,11 +175,26 @@ async function measure(entry: string, print: Print): Promise<void> {
   const fast = child(entry, ['server', '0'])
   try {
     const baseUrl = await fast.firstLine
-    const big = child(entry, ['run100k', baseUrl, String(BIG_ROWS)], CLI_V8_FLAGS)
-    const result = JSON.parse(await big.firstLine) as { peakBytes: number; rowsPerSecond: number }
-    print(`bulk.run_${BIG_ROWS / 1000}k.peak_rss`, result.peakBytes / 1024 / 1024, 'MB')
-    print(`bulk.run_${BIG_ROWS / 1000}k.throughput`, result.rowsPerSecond, 'rows/s')
+    const dir = mkdtempSync(join(tmpdir(), 'otp-bench-bulk-100k-'))
+    try {
+      const file = join(dir, 'cards.csv')
+      writeBigFile(file, BIG_ROWS)
+      const big = child(entry, ['run100k', baseUrl, file, String(BIG_ROWS)], cliLaunch())
+      const result = JSON.parse(await big.firstLine) as { peakBytes: number; rowsPerSecond: number }
+      print(`bulk.run_${BIG_ROWS / 1000}k.peak_rss`, result.peakBytes / 1024 / 1024, 'MB')
+      print(`bulk.run_${BIG_ROWS / 1000}k.throughput`, result.rowsPerSecond, 'rows/s')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   } finally {
     fast.process.kill('SIGTERM')
   }
+}
+
+/** The big run's file, made here so that the measured child only does what `otp-console bulk` does: read it and run it. */
+function writeBigFile(file: string, rows: number): void {
+  const lines = ['payment id,phone']
+  const base = 30_000_001 + Math.floor(Math.random() * 100_000) * 1000
+  for (let i = 0; i < rows; i++) lines.push(`${base + i * 10},0803${String(i % 10_000_000).padStart(7, '0')}`)
+  writeFileSync(file, `${lines.join('\n')}\n`)
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTrainingServer } from '../src/core/simulator/trainingServer.ts'
@@ -6,7 +6,8 @@ import { openBulkRunCore } from './bulkCore.ts'
 
 // The child processes of `npm run bench -- bulk` (each on its own event loop and heap):
 //   server <delayMs>            a training server with `delayMs` added to each answer; prints its URL
-//   run100k <baseUrl> <rows>    a whole run of a generated file (stored, then sent at concurrency 32);
+//   run100k <baseUrl> <file> <rows>  a whole run of `file` (the parent generated it: making a file is
+//                               not what `otp-console bulk` does), stored, then sent at concurrency 32;
 //                               prints its peak RSS (VmHWM) in bytes and its rows per second
 
 const CREDENTIALS = { clientId: 'IKIABENCHBULK0000000000000000000000000001', clientSecret: 'bench-bulk-secret-0123456789abcdef' }
@@ -19,17 +20,11 @@ if (mode === 'server') {
   process.stdout.write(`${server.url}\n`)
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))
 } else if (mode === 'run100k') {
-  const [baseUrl, rowsText] = rest
+  const [baseUrl, file, rowsText] = rest as [string, string, string]
   const rows = Number(rowsText)
   const dir = mkdtempSync(join(tmpdir(), 'otp-bench-bulk-100k-'))
   try {
-    const file = join(dir, 'cards.csv')
-    const lines = ['payment id,phone']
-    const base = 30_000_001 + Math.floor(Math.random() * 100_000) * 1000
-    for (let i = 0; i < rows; i++) lines.push(`${base + i * 10},0803${String(i % 10_000_000).padStart(7, '0')}`)
-    writeFileSync(file, `${lines.join('\n')}\n`)
-    lines.length = 0
-    const core = await openBulkRunCore(join(dir, 'data'), baseUrl as string, CREDENTIALS)
+    const core = await openBulkRunCore(join(dir, 'data'), baseUrl, CREDENTIALS)
     const started = performance.now()
     const created = await core.bulk.createFromFile({ path: file, environment: 'custom', settings: { concurrency: 32, rate: null } })
     if (!created.ok) throw new Error(created.error.message)
@@ -40,7 +35,7 @@ if (mode === 'server') {
     const summary = core.bulk.summary(created.value.id)
     if (end.state !== 'finished' || !summary.ok || summary.value.counts.outcomes.enrolled !== rows) throw new Error(`the run did not enroll every row: ${JSON.stringify(summary)}`)
     await core.close()
-    const status = (await import('node:fs')).readFileSync('/proc/self/status', 'utf8')
+    const status = readFileSync('/proc/self/status', 'utf8')
     const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
     process.stdout.write(`${JSON.stringify({ peakBytes: peakKiB * 1024, rowsPerSecond: rows / seconds })}\n`)
   } finally {

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 
-// While this process drives bulk runs (sending, or paused and resumable), the connection's
+// While this process stores or drives bulk runs (sending, or paused and resumable), the connection's
 // SQLite page cache is held to RUN_PAGE_CACHE_KIB, and given back once no run is active. A
 // run only appends (attempts, their indexes, the count tables, its rows): a 32 MiB cache
 // (openDatabase's APP_PAGE_CACHE_KIB, for the history view) would just fill with the pages it

@@ -19,6 +19,7 @@ import type { AttemptDeps } from '../enroll/enrollService.ts'
 import { checkTargetUrls } from '../protocol/targetUrls.ts'
 import type { EnrollTarget } from '../protocol/types.ts'
 import { startEngine, type RunHandle } from './runEngine.ts'
+import { createRunHeapGrowth } from './runHeapGrowth.ts'
 import { createRunPageCache } from './runPageCache.ts'
 import type { RunStore } from './runStore.ts'
 
@@ -92,6 +93,24 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
   const { runs } = deps
   const active = new Map<number, RunHandle>()
   const pageCache = createRunPageCache(deps.db)
+  const heapGrowth = createRunHeapGrowth()
+  /** Runs being stored now (createFromFile, create): they write and allocate like a run that sends. */
+  let storing = 0
+  /** The process-wide settings held while runs are stored or sent (page cache, heap growth). */
+  function activeRunsChanged() {
+    pageCache.update(active.size + storing)
+    heapGrowth.update(active.size + storing)
+  }
+  async function whileStoring<T>(work: () => Promise<T>): Promise<T> {
+    storing += 1
+    activeRunsChanged()
+    try {
+      return await work()
+    } finally {
+      storing -= 1
+      activeRunsChanged()
+    }
+  }
 
   async function target(environment: EnvironmentId): Promise<Result<EnrollTarget>> {
     const resolution = await deps.resolveTarget(environment)
@@ -105,7 +124,11 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
    * Reads the file again with the preview's rules (bulkfile's reader and classifier) and stores
    * the run with every row, its category and whether it is sent. Nothing is sent.
    */
-  async function createFromFile(request: CreateFromFileRequest): Promise<Result<BulkRun>> {
+  function createFromFile(request: CreateFromFileRequest): Promise<Result<BulkRun>> {
+    return whileStoring(() => storeFromFile(request))
+  }
+
+  async function storeFromFile(request: CreateFromFileRequest): Promise<Result<BulkRun>> {
     const refused = checkBulkSettings(request.settings)
     if (refused) return fail('invalid-input', refused)
     const [{ openBulkCsv }, { classifyBulkRows }, { isBulkFileError }] = await Promise.all([import('./csvReader.ts'), import('./previewRows.ts'), import('./csvFileError.ts')])
@@ -205,11 +228,11 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
       options.onProgress ?? (() => {}),
       () => {
         active.delete(runId)
-        pageCache.update(active.size)
+        activeRunsChanged()
       },
     )
     active.set(runId, handle)
-    pageCache.update(active.size)
+    activeRunsChanged()
     return ok(handle)
   }
 
@@ -271,7 +294,7 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
     const handles = [...active.values()]
     await Promise.all(handles.map((handle) => handle.stop()))
     for (const handle of handles) active.delete(handle.runId)
-    pageCache.update(active.size)
+    activeRunsChanged()
   }
 
   return {
