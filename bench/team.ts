@@ -1,5 +1,5 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -56,6 +56,35 @@ interface PhaseResult {
   cpuMs: number
   finished: { id: number; finishedAt: number }[]
   consoleId: string
+}
+
+/** Clock ticks of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const TICK_MS = 10
+
+/**
+ * CPU time (user + system, ms) so far of the PostgreSQL server's processes: the postmaster and
+ * its children (backends, WAL writer, checkpointer…). 0 while the server is down.
+ */
+function serverCpuMs(cluster: PgCluster): number {
+  let postmaster: number
+  try {
+    postmaster = Number(readFileSync(join(cluster.dataDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0])
+  } catch {
+    return 0
+  }
+  let ticks = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // After the command (in parentheses, may hold spaces): state, ppid, … utime (14th field), stime (15th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return ticks * TICK_MS
 }
 
 function waitMessage<T>(child: ChildProcess, accept: (m: unknown) => m is T): Promise<T> {
@@ -154,6 +183,8 @@ async function live(print: Print, cluster: PgCluster, database: string, pool: pg
     // before the phase starts).
     const order = ['up', 'stalled', 'stopped'] as const
     const results: Record<(typeof order)[number], PhaseResult[]> = { up: [], stalled: [], stopped: [] }
+    /** The PostgreSQL server's CPU during each phase's enrollments (what shipping costs the shared cores). */
+    const serverCpu: Record<(typeof order)[number], number> = { up: 0, stalled: 0, stopped: 0 }
     const perRound = Math.max(1, Math.round(PER_PHASE / ROUNDS))
     const lags: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
@@ -165,7 +196,9 @@ async function live(print: Print, cluster: PgCluster, database: string, pool: pg
         await checkpoint(cluster.url(database))
         if (name === 'stalled') proxy.stall()
         if (name === 'stopped') cluster.stop()
+        const serverBefore = serverCpuMs(cluster)
         const phaseResults = await phase(`${name}-${round}`, perRound)
+        if (name !== 'stopped') serverCpu[name] += Math.max(0, serverCpuMs(cluster) - serverBefore)
         results[name].push(...phaseResults)
         written += phaseResults.reduce((n, r) => n + r.finished.length, 0)
         if (name === 'stalled') proxy.resume()
@@ -193,6 +226,10 @@ async function live(print: Print, cluster: PgCluster, database: string, pool: pg
     print('team.console-cpu.up', cpuPer(up), 'ms/enrollment')
     print('team.console-cpu.stalled', cpuPer(stalled), 'ms/enrollment')
     print('team.console-cpu.stopped', cpuPer(stopped), 'ms/enrollment')
+    // The same for the PostgreSQL server (it shares the bench's two cores; stopped: 0 by construction).
+    const enrollments = (phase: PhaseResult[]) => phase.reduce((n, r) => n + r.latencies.length, 0)
+    print('team.server-cpu.up', serverCpu.up / enrollments(up), 'ms/enrollment')
+    print('team.server-cpu.stalled', serverCpu.stalled / enrollments(stalled), 'ms/enrollment')
 
     await Promise.all(children.map((c) => {
       const stoppedMessage = waitMessage(c, (m): m is { stopped: true } => typeof m === 'object' && m !== null && 'stopped' in m)

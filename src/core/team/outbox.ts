@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { AUDIT_COLUMNS, type AuditRow } from '../audit/auditRows.ts'
 import { immediateTransaction } from '../storage/transaction.ts'
 
@@ -57,11 +57,11 @@ export interface ShipReport {
 /**
  * Runs `work` (its own transaction, not inside another) with the connection's synchronous
  * setting at NORMAL, then puts the setting back. Synchronous: nothing else uses the
- * connection meanwhile.
+ * connection meanwhile. `readSynchronous` is `PRAGMA synchronous`, prepared once by the outbox.
  */
-function withoutFlush<T>(db: DatabaseSync, work: () => T): T {
+function withoutFlush<T>(db: DatabaseSync, readSynchronous: StatementSync, work: () => T): T {
   if (db.isTransaction) return work() // the caller's transaction decides
-  const before = Number((db.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous)
+  const before = Number((readSynchronous.get() as { synchronous: number }).synchronous)
   if (before <= 1) return work()
   db.exec('PRAGMA synchronous = NORMAL')
   try {
@@ -77,6 +77,7 @@ export function createOutbox(db: DatabaseSync): Outbox {
   const state = (key: string) => (getState.get(key) as { value: string } | undefined)?.value
   const takeStatement = db.prepare('SELECT attempt_id AS attemptId, version FROM team_outbox ORDER BY attempt_id LIMIT ?')
   const ackStatement = db.prepare('DELETE FROM team_outbox WHERE attempt_id = ? AND version = ?')
+  const readSynchronous = db.prepare('PRAGMA synchronous')
   const auditStatement = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`)
   const countOutbox = db.prepare('SELECT count(*) AS n FROM team_outbox')
   const countAudit = db.prepare('SELECT count(*) AS n FROM audit WHERE seq > ?')
@@ -118,7 +119,7 @@ export function createOutbox(db: DatabaseSync): Outbox {
       // of the file flushes it too). Losing it to a power cut only ships those rows again, which
       // the team database's upsert makes harmless; an fsync here would cost every enrollment of
       // this process (its commits queue on the same disk, and this one holds the event loop).
-      withoutFlush(db, () =>
+      withoutFlush(db, readSynchronous, () =>
         immediateTransaction(db, () => {
           for (const e of entries) ackStatement.run(e.attemptId, e.version)
           if (auditSeq !== undefined) setState.run('audit_shipped_seq', String(auditSeq))
