@@ -98,9 +98,6 @@ const REGISTER_CONSOLE = `INSERT INTO consoles (console_id, machine, operator, a
 /** consoles.last_seen: "every attempt of this console is in the team database as of then". */
 const HEARTBEAT = 'UPDATE consoles SET last_seen = now() WHERE console_id = $1'
 
-/** The heartbeat and the COMMIT of a batch in one round trip (simple query protocol; the id is checked hex). */
-const heartbeatAndCommit = (consoleId: string) => `UPDATE consoles SET last_seen = now() WHERE console_id = '${consoleId}'; COMMIT`
-
 /**
  * PostgreSQL text cannot hold U+0000 (a hostile server's body may): it is stored as U+FFFD,
  * so that one such row can never stop a console's replication. Nothing else is changed.
@@ -212,6 +209,8 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   // statement, which lets BEGIN and the lock go in one round trip (simple query protocol).
   if (!/^[0-9a-f]+$/.test(consoleId)) throw new Error(`Unexpected console id ${JSON.stringify(consoleId)}.`)
   const beginLocked = `BEGIN; SELECT pg_advisory_xact_lock(hashtext('otp-console-team:${consoleId}'))`
+  // The heartbeat and the COMMIT of a batch in one round trip, the same way.
+  const heartbeatAndCommit = `${HEARTBEAT.replace('$1', `'${consoleId}'`)}; COMMIT`
 
   deps.outbox.attach(deps.target)
   let prepared = false
@@ -277,7 +276,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       // (now() is the transaction's start, before the outbox was read), saving a commit of its own.
       const drained = entries.length < batchSize && audit.length < batchSize
       const heartbeat = drained && now() - lastHeartbeat >= HEARTBEAT_MS
-      await client.query(heartbeat ? heartbeatAndCommit(consoleId) : 'COMMIT')
+      await client.query(heartbeat ? heartbeatAndCommit : 'COMMIT')
       if (heartbeat) lastHeartbeat = now()
       if (entries.length + audit.length > 0) {
         lastShippedAt = now()
