@@ -3,44 +3,18 @@
 // `npm install` (the `prepare` script runs this file); bin/otp-console.mjs uses it only while
 // it matches the sources it was built from, and runs the sources directly otherwise.
 //
-// Plain JavaScript on purpose: `npm install` runs this before anything is built, and the
-// launcher imports it on Node versions that cannot strip types.
+// Plain JavaScript on purpose: `npm install` runs this before anything is built, on whatever
+// Node the machine has. The launcher needs only bundleFreshness.cjs (where the bundle is, and
+// whether it is fresh), which this file builds on.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import freshness from './bundleFreshness.cjs'
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-export const BUNDLE_DIR = join(ROOT, 'out-cli')
+export const { ROOT, BUNDLE_DIR, freshBundleEntry } = freshness
+const { MANIFEST, fingerprint } = freshness
 const SOURCE_ENTRY = join(ROOT, 'src', 'cli', 'main.ts')
-const MANIFEST = 'manifest.json'
-
-function fingerprint(file) {
-  const stat = statSync(file)
-  return `${stat.size}:${stat.mtimeMs}`
-}
-
-/**
- * The bundle's entry file if the bundle in `dir` was built from the sources as they are now
- * (same size and modification time for every file it contains, package.json included);
- * null if there is no bundle or any of them changed.
- */
-export function freshBundleEntry(dir = BUNDLE_DIR) {
-  let manifest
-  try {
-    manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'))
-  } catch {
-    return null
-  }
-  try {
-    for (const [file, print] of Object.entries(manifest.sources)) {
-      if (fingerprint(join(ROOT, file)) !== print) return null
-    }
-  } catch {
-    return null
-  }
-  return join(dir, manifest.entry)
-}
 
 /** Builds the bundle into a fresh folder, then swaps it in, so a running CLI never sees half of one. */
 export async function buildCliBundle(dir = BUNDLE_DIR) {
@@ -53,7 +27,11 @@ export async function buildCliBundle(dir = BUNDLE_DIR) {
     // The keychain binding is a native addon: it is loaded from node_modules as it is.
     external: [/^node:/, '@napi-rs/keyring'],
     logLevel: 'warn',
-    output: { dir: staging, format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
+    // CommonJS: the bundle's `require('node:crypto')` and the like cost nothing beyond loading the
+    // module, where ESM imports of Node's built-ins build their namespaces first (node:crypto's
+    // loads Web Crypto: ~7 ms). main.ts runs itself only as a source file (import.meta.main).
+    output: { dir: staging, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' },
+    transform: { define: { 'import.meta.main': 'false' } },
     write: true,
   })
   const modules = new Set([join(ROOT, 'package.json')])
@@ -62,7 +40,7 @@ export async function buildCliBundle(dir = BUNDLE_DIR) {
   }
   const sources = {}
   for (const file of [...modules].sort()) sources[relative(ROOT, file)] = fingerprint(file)
-  writeFileSync(join(staging, MANIFEST), `${JSON.stringify({ entry: 'main.mjs', sources }, null, 1)}\n`)
+  writeFileSync(join(staging, MANIFEST), `${JSON.stringify({ entry: 'main.cjs', sources }, null, 1)}\n`)
   mkdirSync(dirname(dir), { recursive: true })
   const old = `${dir}.old-${process.pid}`
   if (existsSync(dir)) renameSync(dir, old)

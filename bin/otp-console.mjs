@@ -1,7 +1,7 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --min-semi-space-size=8 --max-semi-space-size=16
 // `otp-console`: the launcher. Written so that any Node.js can read it up to the version
 // check (no type annotations, no top-level await, no static imports), then it loads the CLI
-// bundle built by `npm install`, or the sources themselves if they changed since.
+// bundle built by `npm install` (out-cli/main.cjs), or the sources themselves if they changed since.
 // The V8 flags (any Node accepts them) size the young generation so that start-up allocates
 // without a single scavenge, and give exports the room `npm run cli` always gave them.
 // MALLOC_ARENA_MAX=2: glibc keeps two malloc arenas rather than one per thread that allocates
@@ -17,14 +17,16 @@ if (major < 24) {
 }
 
 async function start() {
-  const { enableCompileCache } = await import('node:module')
+  // Node's built-ins through getBuiltinModule and the bundle through require(): an ESM import
+  // of a built-in first builds its whole namespace (see bin/bundleFreshness.cjs).
+  const { enableCompileCache, createRequire } = process.getBuiltinModule('node:module')
   // V8's compiled code is kept on disk between runs (Node's own cache in the temp folder).
   enableCompileCache?.()
-  const { freshBundleEntry } = await import('./cliBundle.mjs')
-  const { pathToFileURL } = await import('node:url')
-  const bundled = freshBundleEntry()
-  if (!bundled) quietTypeStripping()
-  const cli = await import(bundled ? pathToFileURL(bundled).href : new URL('../src/cli/main.ts', import.meta.url).href)
+  const require = createRequire(import.meta.url)
+  const bundled = require('./bundleFreshness.cjs').freshBundleEntry()
+  if (bundled) return require(bundled).main()
+  quietTypeStripping()
+  const cli = await import(new URL('../src/cli/main.ts', import.meta.url).href)
   await cli.main()
 }
 

@@ -53,7 +53,7 @@ describe('help and version', () => {
     expect(run.code).toBe(0)
     for (const command of ['enroll', 'history', 'export', 'audit verify']) expect(run.stdout).toContain(`otp-console ${command}`)
     const loaded = (JSON.parse(run.stderr.slice(run.stderr.indexOf('LOADED ') + 7)) as string[]).filter((url) => url.startsWith('file:'))
-    expect(loaded).toContain(pathToFileURL(join(BUNDLE_DIR, 'main.mjs')).href)
+    expect(loaded).toContain(pathToFileURL(join(BUNDLE_DIR, 'main.cjs')).href)
     expect(loaded.filter((url) => url.endsWith('.ts'))).toEqual([])
     expect(loaded.filter((url) => /appCore|secretStore|diagnosticLog|node_modules/.test(url))).toEqual([])
     // A command file importing zod, libphonenumber-js or the core at its top would add 150-300 KB.
@@ -174,9 +174,9 @@ describe('the bundle', () => {
   it('is used only while every source it was built from is unchanged', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otp-cli-manifest-'))
     const stat = statSync(join(ROOT, 'package.json'))
-    const write = (sources: Record<string, string>) => writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ entry: 'main.mjs', sources }))
+    const write = (sources: Record<string, string>) => writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ entry: 'main.cjs', sources }))
     write({ 'package.json': `${stat.size}:${stat.mtimeMs}` })
-    expect(freshBundleEntry(dir)).toBe(join(dir, 'main.mjs'))
+    expect(freshBundleEntry(dir)).toBe(join(dir, 'main.cjs'))
     write({ 'package.json': `${stat.size}:${stat.mtimeMs + 1}` })
     expect(freshBundleEntry(dir)).toBeNull()
     write({ 'package.json': `${stat.size}:${stat.mtimeMs}`, 'src/cli/gone.ts': '1:1' })
