@@ -90,19 +90,18 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
   let environment = checked.environment
   if (options.mustExist) requireFolder(dataDir)
 
-  const [{ createAppCore }, { createOsSecretStore }, { createDiagnosticLog }] = await Promise.all([
-    import('../core/app/appCore.ts'),
-    import('../core/credentials/secretStore.ts'),
-    import('../core/log/diagnosticLog.ts'),
-  ])
+  // The keychain first: its search for this service's items (see createOsSecretStore) runs
+  // while the rest of the core loads.
+  const { createOsSecretStore } = await import('../core/credentials/secretStore.ts')
+  const secretStore = createOsSecretStore(keychainService(), { shortLived: true })
+  const [{ createAppCore }, { createDiagnosticLog }] = await Promise.all([import('../core/app/appCore.ts'), import('../core/log/diagnosticLog.ts')])
   const logDir = join(dataDir, 'logs')
   const logger = createDiagnosticLog({ dir: logDir, fileName: 'cli.log' })
   let training: { url: string; close(): Promise<void> } | undefined
   const core = createAppCore({
     dataDir,
     fetch: (input, init) => fetch(input, init),
-    // A short-lived process: one native entry per keychain item (see createOsSecretStore).
-    secretStore: createOsSecretStore(keychainService(), { reuseEntries: true }),
+    secretStore,
     logger,
     operator: userInfo().username,
     machine: hostname(),

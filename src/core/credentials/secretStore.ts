@@ -56,38 +56,62 @@ function unavailable(error: unknown): KeychainUnavailableError {
  * at all" (no D-Bus session, no Secret Service), so a null is confirmed with a search, which
  * does fail when the keychain is unreachable.
  */
-export function createOsSecretStore(service: string, options: { reuseEntries?: boolean } = {}): SecretStore {
+export function createOsSecretStore(service: string, options: { shortLived?: boolean } = {}): SecretStore {
   // Building an entry sets the native backend up again, synchronously (on Linux a Secret
   // Service connection and search: ~10 ms with the event loop blocked); an entry caches no
-  // value, each operation reads or writes the keychain itself. A short-lived process (the CLI, which writes the audit head
-  // twice per enrollment) keeps one entry per account; a long-lived one builds them per call,
-  // so that a keychain which appears later (unlocked, started) is picked up.
+  // value, each operation reads or writes the keychain itself. A long-lived process builds
+  // them per call, so that a keychain which appears later (unlocked, started) is picked up.
+  // A short-lived one (the CLI) keeps one entry per account (it writes the audit head twice
+  // per enrollment), and starts one search for all of the service's items as the store is
+  // made: it runs off the main thread while the process loads the rest of the core, and
+  // answers the first read of each account it found (the audit key, the stored credentials)
+  // without building an entry. Later reads, and any read after a write, go to the keychain.
   const entries = new Map<string, AsyncEntry>()
   const entry = (account: string) => {
-    if (!options.reuseEntries) return new AsyncEntry(service, account)
+    if (!options.shortLived) return new AsyncEntry(service, account)
     let kept = entries.get(account)
     if (!kept) entries.set(account, (kept = new AsyncEntry(service, account)))
     return kept
   }
   const reachable = () => findCredentialsAsync(service)
+  // A failed search (no keychain, locked) answers nothing: the reads then say why, live.
+  const found: Promise<Map<string, string>> = options.shortLived
+    ? reachable().then(
+        (items) => new Map(items.map((item) => [item.account, item.password])),
+        () => new Map(),
+      )
+    : Promise.resolve(new Map())
+  const forget = async (account: string) => (await found).delete(account)
   // A kept entry may hold a session with the vanished service: the retry builds a new one.
   const retry = { onRetry: () => entries.clear() }
   return {
-    get: (account) =>
-      guarded(async () => {
+    get: async (account) => {
+      const items = await found
+      const early = items.get(account)
+      if (early !== undefined) {
+        items.delete(account)
+        return early
+      }
+      return guarded(async () => {
         const value = await entry(account).getPassword()
         if (value != null) return value
         await reachable()
         return undefined
-      }, retry),
-    set: (account, value) => guarded(() => entry(account).setPassword(value), retry),
-    delete: (account) =>
-      guarded(async () => {
+      }, retry)
+    },
+    set: async (account, value) => {
+      await forget(account)
+      return guarded(() => entry(account).setPassword(value), retry)
+    },
+    delete: async (account) => {
+      await forget(account)
+      return guarded(async () => {
         if ((await entry(account).getPassword()) == null) {
           await reachable()
           return false
         }
         return entry(account).deleteCredential()
-      }, retry),
+      }, retry)
+    },
   }
 }

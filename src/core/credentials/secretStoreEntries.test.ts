@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 // How many native entries the store builds (each one sets the keychain backend up again,
 // synchronously): the binding is replaced by a stand-in that counts them and keeps the items.
-const native = vi.hoisted(() => ({ built: [] as string[], items: new Map<string, string>() }))
+const native = vi.hoisted(() => ({ built: [] as string[], items: new Map<string, string>(), searches: 0, searchFails: false }))
 
 vi.mock('@napi-rs/keyring', () => ({
   AsyncEntry: class {
@@ -23,7 +23,11 @@ vi.mock('@napi-rs/keyring', () => ({
       return native.items.delete(`${this.service}/${this.account}`)
     }
   },
-  findCredentialsAsync: async () => [],
+  findCredentialsAsync: async (service: string) => {
+    native.searches++
+    if (native.searchFails) throw new Error('org.freedesktop.DBus.Error.ServiceUnknown')
+    return [...native.items].filter(([key]) => key.startsWith(`${service}/`)).map(([key, password]) => ({ account: key.slice(service.length + 1), password }))
+  },
 }))
 
 const { createOsSecretStore } = await import('./secretStore.ts')
@@ -31,6 +35,8 @@ const { createOsSecretStore } = await import('./secretStore.ts')
 beforeEach(() => {
   native.built.length = 0
   native.items.clear()
+  native.searches = 0
+  native.searchFails = false
 })
 
 describe('createOsSecretStore entries', () => {
@@ -42,8 +48,8 @@ describe('createOsSecretStore entries', () => {
     expect(native.built).toEqual(['audit:head:t', 'audit:head:t', 'audit:head:t'])
   })
 
-  it('with reuseEntries, builds one entry per account and still reads and writes the keychain on every call', async () => {
-    const store = createOsSecretStore('svc', { reuseEntries: true })
+  it('short-lived: builds one entry per account and still reads and writes the keychain on every call', async () => {
+    const store = createOsSecretStore('svc', { shortLived: true })
     await store.set('audit:head:t', 'h1')
     await store.set('audit:head:t', 'h2')
     expect(await store.get('audit:key:t')).toBeUndefined()
@@ -52,5 +58,38 @@ describe('createOsSecretStore entries', () => {
     expect(await store.get('audit:head:t')).toBe('h2')
     expect(await store.delete('audit:head:t')).toBe(true)
     expect(native.built).toEqual(['audit:head:t', 'audit:key:t'])
+  })
+
+  it('short-lived: the first read of an item found by the start-up search builds no entry; later reads are live', async () => {
+    native.items.set('svc/audit:key:t', 'k1')
+    native.items.set('svc/audit:head:t', 'h1')
+    native.items.set('other/audit:key:t', 'not this service')
+    const store = createOsSecretStore('svc', { shortLived: true })
+    expect(await store.get('audit:key:t')).toBe('k1')
+    expect(native.built).toEqual([])
+    native.items.set('svc/audit:key:t', 'k2')
+    expect(await store.get('audit:key:t')).toBe('k2')
+    expect(native.built).toEqual(['audit:key:t'])
+    // A write makes the search's answer old: the read after it is live.
+    await store.set('audit:head:t', 'h2')
+    expect(await store.get('audit:head:t')).toBe('h2')
+    expect(native.searches).toBe(1)
+  })
+
+  it('short-lived: a failed start-up search leaves every read to the keychain itself', async () => {
+    native.items.set('svc/audit:key:t', 'k1')
+    native.searchFails = true
+    const store = createOsSecretStore('svc', { shortLived: true })
+    native.searchFails = false
+    await Promise.resolve()
+    expect(await store.get('audit:key:t')).toBe('k1')
+    expect(native.built).toEqual(['audit:key:t'])
+  })
+
+  it('a long-lived store makes no start-up search', async () => {
+    native.items.set('svc/audit:key:t', 'k1')
+    const store = createOsSecretStore('svc')
+    expect(await store.get('audit:key:t')).toBe('k1')
+    expect(native.searches).toBe(0)
   })
 })
