@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createAppCore } from '../src/core/app/appCore.ts'
 import { createMemorySecretStore } from '../src/core/audit/memorySecretStore.ts'
 import { silentLogger } from '../src/core/log/logger.ts'
@@ -26,6 +27,7 @@ await core.audit.open()
 await core.team.start()
 
 let sequence = 0
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const machineDigits = machine.replace(/\D/g, '').padStart(2, '0')
 
 process.on('message', (message: { phase: string; count: number; gapMs: number } | { stop: true }) => {
@@ -38,8 +40,19 @@ process.on('message', (message: { phase: string; count: number; gapMs: number } 
       return
     }
     const cpuBefore = process.cpuUsage()
+    // How late this process's timers fire during the phase: a replicator holding the event
+    // loop (a slow local read, a retry storm) would show here before it shows in a latency.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+    loopDelay.enable()
     const latencies: number[] = []
+    /** The HTTP exchange with the training server (in the bench's parent) within each latency. */
+    const requestMs: number[] = []
     const finished: { id: number; finishedAt: number }[] = []
+    // Desks do not enroll in step: each console starts at its own moment in the first gap and
+    // its gaps vary (mean gapMs). With ten consoles starting together and fixed gaps, each
+    // phase began with ten enrollments at once queueing on two cores (its first enrollments
+    // ~3x the others), and how long they stayed in step depended on incidental timing.
+    await sleep(Math.random() * message.gapMs)
     for (let i = 0; i < message.count; i++) {
       sequence++
       const started = performance.now()
@@ -53,11 +66,14 @@ process.on('message', (message: { phase: string; count: number; gapMs: number } 
       })
       latencies.push(performance.now() - started)
       if (!result.ok) throw new Error(`${machine}: ${result.error.message}`)
+      requestMs.push(result.value.requestMs ?? Number.NaN)
       finished.push({ id: result.value.id, finishedAt: result.value.finishedAt ?? Date.now() })
-      await new Promise((resolve) => setTimeout(resolve, message.gapMs))
+      await sleep(message.gapMs * (0.5 + Math.random()))
     }
     const cpu = process.cpuUsage(cpuBefore)
-    process.send?.({ phase: message.phase, latencies, finished, cpuMs: (cpu.user + cpu.system) / 1000, consoleId: core.team.consoleId(), status: core.team.status() })
+    loopDelay.disable()
+    const loopDelayP99 = loopDelay.percentile(99) / 1e6 - 10 // beyond the 10 ms resolution
+    process.send?.({ phase: message.phase, latencies, requestMs, loopDelayP99, finished, cpuMs: (cpu.user + cpu.system) / 1000, consoleId: core.team.consoleId(), status: core.team.status() })
   })().catch((error: unknown) => {
     console.error(error)
     process.exit(1)
