@@ -60,6 +60,22 @@ describe('bulk runner', () => {
     expect(pageCacheKiB(kit.temp.db)).toBe(before)
   })
 
+  it('holds the page cache while create stores a run, and gives it back once the run is stored', async () => {
+    kit = await openRunKit()
+    const k = kit
+    const before = pageCacheKiB(k.temp.db)
+    const seen: number[] = []
+    function* watched() {
+      for (const row of rowsOf(ids(3))) {
+        seen.push(pageCacheKiB(k.temp.db))
+        yield row
+      }
+    }
+    await created(k, request(watched()))
+    expect(seen).toEqual([RUN_PAGE_CACHE_KIB, RUN_PAGE_CACHE_KIB, RUN_PAGE_CACHE_KIB])
+    expect(pageCacheKiB(k.temp.db)).toBe(before)
+  })
+
   it('stores the run and every row before sending anything; rows the preview left out or that fail the rules are never sent', async () => {
     kit = await openRunKit()
     const rows = [...rowsOf(ids(3)), ...rowsOf(['700001'], { line: 5, category: 'duplicate-in-file', send: false }), ...rowsOf(['700011'], { line: 6, phone: '12' })]

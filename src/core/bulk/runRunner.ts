@@ -94,7 +94,7 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
   const active = new Map<number, RunHandle>()
   const pageCache = createRunPageCache(deps.db)
   const heapGrowth = createRunHeapGrowth()
-  /** Runs being stored now (createFromFile, create): they write and allocate like a run that sends. */
+  /** Runs being stored now (createFromFile, create, a retry's run): they write and allocate like a run that sends. */
   let storing = 0
   /** The process-wide settings held while runs are stored or sent (page cache, heap growth). */
   function activeRunsChanged() {
@@ -155,7 +155,11 @@ export function createBulkRunner(deps: BulkRunnerDeps) {
   }
 
   /** Stores the run and its rows (nothing is sent). A row to send that fails the Enroll rules is stored skipped. */
-  async function create(request: CreateRunRequest, retryOfRun: number | null = null): Promise<Result<BulkRun>> {
+  function create(request: CreateRunRequest, retryOfRun: number | null = null): Promise<Result<BulkRun>> {
+    return whileStoring(() => storeRun(request, retryOfRun))
+  }
+
+  async function storeRun(request: CreateRunRequest, retryOfRun: number | null): Promise<Result<BulkRun>> {
     const refused = checkBulkSettings(request.settings)
     if (refused) return fail('invalid-input', refused)
     const resolved = await target(request.environment)
