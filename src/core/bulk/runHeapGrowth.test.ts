@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRunHeapGrowth, RUN_HEAP_GROWING_PERCENT } from './runHeapGrowth.ts'
+import { createRunHeapGrowth, RUN_HEAP_GROWING_PERCENT, setByOperator } from './runHeapGrowth.ts'
 
 describe('run heap growth', () => {
   it('holds V8 heap growth down while runs are active, once, and gives it back to V8 when none is', () => {
@@ -20,5 +20,12 @@ describe('run heap growth', () => {
     growth.update(1)
     growth.update(0)
     expect(set).toEqual([])
+  })
+
+  it('knows the operator set the growth on the command line or in NODE_OPTIONS, and only then', () => {
+    expect(setByOperator(['--heap-growing-percent=30'], '')).toBe(true)
+    expect(setByOperator(['--max-semi-space-size=16'], '--max-old-space-size=512 --heap-growing-percent=20')).toBe(true)
+    expect(setByOperator(['--max-semi-space-size=16'], '--max-old-space-size=512')).toBe(false)
+    expect(setByOperator([], '')).toBe(false)
   })
 })

@@ -13,8 +13,8 @@ import { setFlagsFromString } from 'node:v8'
 export const RUN_HEAP_GROWING_PERCENT = 50
 
 /** `--heap-growing-percent` given to this process (command line or NODE_OPTIONS): then it is left as it is. */
-function setByOperator(): boolean {
-  return [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('--heap-growing-percent'))
+export function setByOperator(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {
+  return [...execArgv, nodeOptions].some((arg) => arg.includes('--heap-growing-percent'))
 }
 
 export function createRunHeapGrowth(setFlags: (flags: string) => void = setFlagsFromString, fixed: boolean = setByOperator()) {
