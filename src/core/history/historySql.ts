@@ -1,5 +1,6 @@
 import type { SQLInputValue } from 'node:sqlite'
-import { DEFAULT_HISTORY_SORT, type HistoryFilter, type HistorySort } from '../../shared/domain/historyFilter.ts'
+import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import { DEFAULT_HISTORY_SORT, type HistorySort } from '../../shared/domain/historySort.ts'
 import { parseSearch, trigramMatchExpression } from './searchText.ts'
 
 // HistoryFilter → SQL pieces, and the opaque keyset cursor. Pure: historyPlanner.ts decides

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
-import type { HistoryFilter, HistorySort } from '../../shared/domain/historyFilter.ts'
+import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import type { HistorySort } from '../../shared/domain/historySort.ts'
 import { InvalidCursorError } from '../history/historySql.ts'
 import { completion, newAttempt, openTempHistory, type TempDb } from '../history/testFixtures.ts'
 import type { HistoryStore } from '../history/types.ts'

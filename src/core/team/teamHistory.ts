@@ -1,5 +1,6 @@
 import type { AttemptRecord, AttemptSummary } from '../../shared/domain/attempt.ts'
-import type { HistoryFilter, HistorySort } from '../../shared/domain/historyFilter.ts'
+import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import type { HistorySort } from '../../shared/domain/historySort.ts'
 import { parseSearch } from '../history/searchText.ts'
 import type { AttemptDetail, HistoryPage } from '../../shared/domain/historyViews.ts'
 import { encodeCipherUrl, maskedCipher } from '../protocol/signer.ts'

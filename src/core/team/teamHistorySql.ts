@@ -1,4 +1,5 @@
-import { DEFAULT_HISTORY_SORT, type HistoryFilter, type HistorySort } from '../../shared/domain/historyFilter.ts'
+import type { HistoryFilter } from '../../shared/domain/historyFilter.ts'
+import { DEFAULT_HISTORY_SORT, type HistorySort } from '../../shared/domain/historySort.ts'
 import { parseSearch, type SearchSpec } from '../history/searchText.ts'
 import { InvalidCursorError } from '../history/historySql.ts'
 

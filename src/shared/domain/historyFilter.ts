@@ -1,15 +1,7 @@
 import { z } from 'zod'
 import { ENVIRONMENT_IDS } from './environments.ts'
+import { HISTORY_SORTS } from './historySort.ts'
 import { OUTCOMES } from './outcome.ts'
-
-/** Orders of the history list, newest first by default. */
-export const HISTORY_SORTS = ['time-desc', 'time-asc', 'latency-desc', 'latency-asc'] as const
-export type HistorySort = (typeof HISTORY_SORTS)[number]
-export const DEFAULT_HISTORY_SORT: HistorySort = 'time-desc'
-
-export function isHistorySort(value: unknown): value is HistorySort {
-  return (HISTORY_SORTS as readonly unknown[]).includes(value)
-}
 
 // One filter shape for the History view (kept in the route's query string), the CLI's
 // `history`/`export` flags and the store's query module.

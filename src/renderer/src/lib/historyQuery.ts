@@ -1,6 +1,7 @@
 import { isCalendarDate, rangeEndMs, rangeStartMs, startOfLocalDay } from '../../../shared/domain/dateRange.ts'
 import { ENVIRONMENT_IDS, type EnvironmentId } from '../../../shared/domain/environments.ts'
-import { DEFAULT_HISTORY_SORT, isHistorySort, type HistoryFilter, type HistorySort } from '../../../shared/domain/historyFilter.ts'
+import type { HistoryFilter } from '../../../shared/domain/historyFilter.ts'
+import { DEFAULT_HISTORY_SORT, isHistorySort, type HistorySort } from '../../../shared/domain/historySort.ts'
 import { OUTCOMES, type Outcome } from '../../../shared/domain/outcome.ts'
 import type { HistoryScope } from '../../../shared/domain/teamViews.ts'
 
