@@ -5,7 +5,7 @@
 'use strict'
 
 const { readFileSync, statSync } = require('node:fs')
-const { join, resolve } = require('node:path')
+const { join, resolve, sep } = require('node:path')
 
 const ROOT = resolve(__dirname, '..')
 const BUNDLE_DIR = join(ROOT, 'out-cli')
@@ -29,8 +29,10 @@ function freshBundleEntry(dir = BUNDLE_DIR) {
     return null
   }
   try {
+    // The manifest's paths are relative and normal (path.relative): joined by hand, as
+    // path.join's normalising took more time than the stat calls themselves.
     for (const [file, print] of Object.entries(manifest.sources)) {
-      if (fingerprint(join(ROOT, file)) !== print) return null
+      if (fingerprint(ROOT + sep + file) !== print) return null
     }
   } catch {
     return null
