@@ -3,11 +3,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 // The bulk bench's child processes run from a bundle built like the CLI's (bin/cliBundle.mjs:
-// rolldown, node: built-ins and the keychain addon external; ESM here where the CLI's is
-// CommonJS, as this script awaits at its top, which only start-up time tells apart), not from the TypeScript
-// sources: loading ~300 .ts files through Node's type stripper loads a TypeScript compiler
-// (~50 MB of RSS) that neither `otp-console` (which runs out-cli/) nor the desktop app (its
-// electron-vite bundle) ever loads, and the 100,000-row figure is the runner's memory.
+// rolldown, node: built-ins and the keychain addon external), not from the TypeScript sources.
+// It stays ESM where the CLI's is CommonJS (bulkChild.ts awaits at its top): the two differ in
+// start-up time only, which this bench does not measure. Not from the sources: loading ~300
+// .ts files through Node's type stripper loads a TypeScript compiler (~50 MB of RSS) that
+// neither `otp-console` (which runs out-cli/) nor the desktop app (its electron-vite bundle)
+// ever loads, and the 100,000-row figure is the runner's memory.
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CHILD_SOURCE = join(ROOT, 'bench', 'bulkChild.ts')

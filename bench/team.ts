@@ -271,7 +271,7 @@ function describePhase(name: string, results: PhaseResult[], outside: number): s
   const latencies = results.flatMap((r) => r.latencies)
   const local = results.flatMap((r) => r.latencies.map((l, i) => l - (r.requestMs[i] ?? 0)))
   const loopDelay = Math.max(...results.map((r) => r.loopDelayP99))
-  return `team ${name}: p50 ${percentile(latencies, 50).toFixed(1)} ms (HTTP ${percentile(results.flatMap((r) => r.requestMs), 50)} ms, ` +
+  return `team ${name}: p50 ${percentile(latencies, 50).toFixed(1)} ms (HTTP ${percentile(results.flatMap((r) => r.requestMs), 50).toFixed(1)} ms, ` +
     `the rest ${percentile(local, 50).toFixed(1)} ms), console CPU ${(results.reduce((n, r) => n + r.cpuMs, 0) / latencies.length).toFixed(2)} ms/enrollment, ` +
     `console event-loop delay p99 ${loopDelay.toFixed(1)} ms, outside the bench ${(outside * 100).toFixed(0)} % of the CPU`
 }
