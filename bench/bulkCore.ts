@@ -1,13 +1,14 @@
 import { createMemorySecretStore } from '../src/core/audit/memorySecretStore.ts'
 import { createAppCore } from '../src/core/app/appCore.ts'
 import { silentLogger } from '../src/core/log/logger.ts'
+import { httpTransport } from '../src/core/protocol/httpTransport.ts'
 import type { Credentials } from '../src/core/protocol/types.ts'
 
-/** The console's core on a fresh data folder, sending to `baseUrl` (Custom) with `credentials`: what the bulk bench runs. */
+/** The console's core as `otp-console bulk` builds it, on a fresh data folder, sending to `baseUrl` (Custom) with `credentials`: what the bulk bench runs. */
 export async function openBulkRunCore(dataDir: string, baseUrl: string, credentials: Credentials) {
   const core = createAppCore({
     dataDir,
-    fetch: (input, init) => fetch(input, init),
+    fetch: httpTransport, // the CLI's transport (src/cli/openCore.ts)
     secretStore: createMemorySecretStore(),
     logger: silentLogger,
     operator: 'bench',

@@ -94,13 +94,17 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
   // while the rest of the core loads.
   const { createOsSecretStore } = await import('../core/credentials/secretStore.ts')
   const secretStore = createOsSecretStore(keychainService(), { shortLived: true })
-  const [{ createAppCore }, { createDiagnosticLog }] = await Promise.all([import('../core/app/appCore.ts'), import('../core/log/diagnosticLog.ts')])
+  const [{ createAppCore }, { createDiagnosticLog }, { httpTransport }] = await Promise.all([
+    import('../core/app/appCore.ts'),
+    import('../core/log/diagnosticLog.ts'),
+    import('../core/protocol/httpTransport.ts'),
+  ])
   const logDir = join(dataDir, 'logs')
   const logger = createDiagnosticLog({ dir: logDir, fileName: 'cli.log' })
   let training: { url: string; close(): Promise<void> } | undefined
   const core = createAppCore({
     dataDir,
-    fetch: (input, init) => fetch(input, init),
+    fetch: httpTransport, // Node's HTTP client: fetch alone costs more to start than the rest (httpTransport.ts)
     secretStore,
     logger,
     operator: userInfo().username,

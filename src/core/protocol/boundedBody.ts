@@ -1,3 +1,5 @@
+import type { TransportAnswer } from './types.ts'
+
 // Answers from the network are read up to a fixed size, never more: a hostile or broken
 // server sending hundreds of megabytes must not grow the process (or one history row). The
 // rest of the body is not read: the stream is cancelled, which closes the connection.
@@ -18,7 +20,7 @@ export interface BoundedText {
  * dropped). Throws what reading throws (timeout, connection lost) — the caller decides what
  * that means.
  */
-export async function readBoundedText(response: Response, limit = MAX_ANSWER_BYTES): Promise<BoundedText> {
+export async function readBoundedText(response: TransportAnswer, limit = MAX_ANSWER_BYTES): Promise<BoundedText> {
   const body = response.body
   if (!body) return { text: '', truncated: false }
   const reader = body.getReader()
@@ -51,11 +53,11 @@ export async function readBoundedText(response: Response, limit = MAX_ANSWER_BYT
 }
 
 /** Cancels a body that will not be read at all (a redirect's), so its connection is freed. */
-export function discardBody(response: Response): void {
+export function discardBody(response: TransportAnswer): void {
   response.body?.cancel().catch(() => {})
 }
 
 /** Redirects are never followed: a 3xx (or an opaque redirect from a manual-redirect fetch). */
-export function isRedirect(response: Response): boolean {
+export function isRedirect(response: TransportAnswer): boolean {
   return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)
 }

@@ -128,6 +128,8 @@ const NEVER_CONNECTED = [
   'net::ERR_INTERNET_DISCONNECTED',
   'net::ERR_CONNECTION_TIMED_OUT',
   'net::ERR_CERT_',
+  // httpTransport.ts: any other error before the connection (or its TLS handshake) was made.
+  'CONNECT_FAILED',
 ]
 // A redirect refused by the transport itself: Electron's net.fetch with redirect 'manual'
 // cancels it ("Redirect was cancelled") instead of answering with the 3xx.

@@ -4,11 +4,13 @@ import { ENROLL_PATH, TOKEN_PATH, TRAINING_CREDENTIALS } from '../../shared/doma
 import type { SignatureMethod } from '../../shared/domain/signatureMethods.ts'
 import { startTrainingServer, type TrainingServer, type TrainingServerOptions } from '../simulator/trainingServer.ts'
 import { createEnrollClient } from './enrollClient.ts'
+import { httpTransport } from './httpTransport.ts'
 import { createNonce } from './nonce.ts'
 import { createTokenCache } from './tokenCache.ts'
-import type { Credentials, EnrollTarget, TokenCache } from './types.ts'
+import type { Credentials, EnrollTarget, FetchLike, TokenCache } from './types.ts'
 
-// The real client, over real HTTP, against the real training server: one test per outcome.
+// The real client, over real HTTP, against the real training server: one test per outcome,
+// over both transports the console uses under Node: fetch, and the CLI's Node HTTP client.
 
 const CREDS: Credentials = { ...TRAINING_CREDENTIALS }
 const PHONE = '2348031234567'
@@ -33,10 +35,10 @@ async function start(options: TrainingServerOptions = {}) {
   return { server, counts }
 }
 
-function client(options: { now?: () => number; timeoutMs?: number; tokens?: TokenCache } = {}) {
+function makeClient(transport: FetchLike, options: { now?: () => number; timeoutMs?: number; tokens?: TokenCache } = {}) {
   const now = options.now ?? Date.now
-  const tokens = options.tokens ?? createTokenCache({ fetch: globalThis.fetch, now })
-  return createEnrollClient({ fetch: globalThis.fetch, now, nonce: () => createNonce((n) => randomBytes(n)), tokens, timeoutMs: options.timeoutMs ?? 10_000 })
+  const tokens = options.tokens ?? createTokenCache({ fetch: transport, now })
+  return createEnrollClient({ fetch: transport, now, nonce: () => createNonce((n) => randomBytes(n)), tokens, timeoutMs: options.timeoutMs ?? 10_000 })
 }
 
 function target(server: TrainingServer, overrides: Partial<EnrollTarget> = {}): EnrollTarget {
@@ -45,7 +47,14 @@ function target(server: TrainingServer, overrides: Partial<EnrollTarget> = {}): 
 
 const body = (paymentId: string) => ({ paymentId, mobilePhoneNumber: PHONE, transactionRef: `JB-${paymentId}-Enrol` })
 
-describe('enroll against the training server', () => {
+const TRANSPORTS: [string, FetchLike][] = [
+  ['fetch', (input, init) => fetch(input, init)],
+  ["the CLI's Node HTTP client", httpTransport],
+]
+
+describe.each(TRANSPORTS)('enroll against the training server, over %s', (_name, transport) => {
+  const client = (options: Parameters<typeof makeClient>[1] = {}) => makeClient(transport, options)
+
   it.each<SignatureMethod>(['SHA1', 'SHA-256', 'SHA-512'])('enrolls with %s signatures', async (signatureMethod) => {
     const { server } = await start()
     const result = await client().enroll(target(server, { signatureMethod }), body('266274'))

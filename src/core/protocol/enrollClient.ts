@@ -9,7 +9,7 @@ import { classifyResponse, classifyTransportError } from './classify.ts'
 import { checkTargetUrls } from './targetUrls.ts'
 import { buildCipher, sign } from './signer.ts'
 import { TokenError } from './tokenCache.ts'
-import type { EnrollBody, EnrollCallResult, EnrollClient, EnrollHooks, EnrollTarget, FetchLike, TokenCache } from './types.ts'
+import type { EnrollBody, EnrollCallResult, EnrollClient, EnrollHooks, EnrollTarget, FetchLike, TokenCache, TransportAnswer } from './types.ts'
 
 // One enrollment call: token, signed request, classified answer. Retries exactly once, and only
 // after an HTTP 401 (the request was not processed). Everything else — timeouts above all — is
@@ -127,7 +127,7 @@ export function createEnrollClient(options: EnrollClientOptions): EnrollClient {
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs)
     try {
-      let response: Response
+      let response: TransportAnswer
       try {
         response = await fetch(url, { method: 'POST', headers, body: requestBody, redirect: 'manual', signal: deadline.signal })
       } catch (error) {
@@ -210,7 +210,7 @@ function notSent(reason: string, timing: { tokenMs: number | null; requestMs: nu
   }
 }
 
-function plainHeaders(headers: Headers): Record<string, string> {
+function plainHeaders(headers: TransportAnswer['headers']): Record<string, string> {
   const plain: Record<string, string> = {}
   headers.forEach((value, name) => {
     plain[name.toLowerCase()] = value

@@ -3,7 +3,7 @@ import { checkApiUrl } from '../../shared/domain/apiUrl.ts'
 import { TOKEN_PATH } from '../../shared/domain/environments.ts'
 import { discardBody, isRedirect, MAX_ANSWER_BYTES, readBoundedText } from './boundedBody.ts'
 import { describeTransportError } from './classify.ts'
-import type { Credentials, FetchLike, TokenCache, TokenLease } from './types.ts'
+import type { Credentials, FetchLike, TokenCache, TokenLease, TransportAnswer } from './types.ts'
 
 // Passport bearer tokens, cached until shortly before they expire. Concurrent callers for the
 // same client share one fetch. Nothing here ever puts the secret or a token into a message.
@@ -99,7 +99,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 
   async function fetchToken(base: string, credentials: Credentials, started: number): Promise<Entry> {
     const url = `${base}${TOKEN_PATH}`
-    let response: Response
+    let response: TransportAnswer
     let text: string
     try {
       response = await fetch(url, {

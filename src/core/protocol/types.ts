@@ -2,8 +2,41 @@ import type { ApiError } from '../../shared/domain/attempt.ts'
 import type { Outcome } from '../../shared/domain/outcome.ts'
 import type { SignatureMethod } from '../../shared/domain/signatureMethods.ts'
 
-/** The transport: globalThis.fetch under Node, Electron's net.fetch in the app. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
+/**
+ * The transport: Electron's net.fetch in the app, Node's own HTTP client in the CLI
+ * (httpTransport.ts), fetch in tests. Only what the core sends and reads is named, so that a
+ * fetch Response fits as it is.
+ */
+export type FetchLike = (input: string, init: TransportRequest) => Promise<TransportAnswer>
+
+export interface TransportRequest {
+  method: 'POST'
+  headers: Record<string, string>
+  body: string
+  /** Redirects are never followed: a 3xx is the answer. */
+  redirect: 'manual'
+  signal: AbortSignal
+}
+
+/** What the core reads of an answer (a fetch Response has all of it). */
+export interface TransportAnswer {
+  status: number
+  /** 'opaqueredirect' when a fetch refused to follow a redirect (it then has no status). */
+  type?: string
+  headers: { forEach(callback: (value: string, name: string) => void): void }
+  body: AnswerBody | null
+}
+
+export interface AnswerBody {
+  getReader(): AnswerReader
+  cancel(): Promise<void>
+}
+
+export interface AnswerReader {
+  read(): Promise<{ done: true; value?: Uint8Array | undefined } | { done: false; value: Uint8Array }>
+  cancel(): Promise<void>
+  releaseLock(): void
+}
 
 export interface Credentials {
   clientId: string
