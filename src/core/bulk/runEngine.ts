@@ -115,8 +115,8 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
     // The rate limit lets one request through per slot of time; without one, fill every free slot.
     if (want > 0 && run.rate !== null) want = 1
     try {
-      // One transaction, and one write of the in-flight list, for the whole cycle.
-      history.inFlightBatch(() => immediateTransaction(deps.db, () => {
+      // One transaction, one write of the in-flight list and of each count cell, for the whole cycle.
+      history.inFlightBatch(() => immediateTransaction(deps.db, () => history.countBatch(() => {
         for (const a of done) {
           if (Object.keys(a.requestHeaders).length > 0) history.markSending(a.id, a.requestHeaders)
           history.complete(a.id, a.completion)
@@ -133,7 +133,7 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
           audit.record(attemptAuditEntry(id, run.environment, body, null, { bulkRun: run.id, line: row.line }))
           started.push({ row, id, body, startedAt })
         }
-      }))
+      })))
     } catch (error) {
       // The database refused the write: nothing of this cycle was begun, so nothing is sent.
       // The answers of `done` stay `unknown` in history (never resent). The run stops.

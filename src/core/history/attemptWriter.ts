@@ -7,13 +7,16 @@ import { bodyTemplateId, encodeResponseHeaders, type TextRegistry } from './atte
 import { encodeBlob } from './blobCodec.ts'
 import { dayOf } from './historyCount.ts'
 import { searchIndexText } from './searchText.ts'
-import { createTrendCounter } from './trendCounts.ts'
+import { createCountBatcher } from './countBatch.ts'
+import { countNow, countUpsert, createTrendCounter } from './trendCounts.ts'
 import type { AttemptCompletion, HistoryStore, NewAttempt } from './types.ts'
 
 // The write side of the history: each call is one durable transaction (synchronous=FULL),
 // keeping the attempt row, its search entry, its codes and the day, hour and code counts in step.
 
-export type AttemptWriter = Pick<HistoryStore, 'begin' | 'markSending' | 'complete'>
+export type AttemptWriter = Pick<HistoryStore, 'begin' | 'markSending' | 'complete' | 'countBatch'>
+
+const DAY_COUNT = countUpsert('attempt_day_counts', 'day, outcome, environment, operator')
 
 export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) => StatementSync, contexts: ContextRegistry, texts: TextRegistry): AttemptWriter {
   /** Timestamp, Nonce and the id of the other stored request headers (see schema.ts). */
@@ -23,14 +26,12 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
     return [timestamp ?? null, nonce ?? null, texts.idFor(JSON.stringify(rest), false) as number]
   }
 
-  const trends = createTrendCounter(statement, dayOf)
+  const counts = createCountBatcher(countNow(statement))
+  const trends = createTrendCounter(counts.sink, dayOf)
 
   /** Adds `delta` to the attempt's cell in attempt_day_counts and the trend counts (trendCounts.ts). */
   function dayCount(a: Pick<AttemptRecord, 'startedAt' | 'environment' | 'operator'>, outcome: AttemptRecord['outcome'], delta: number) {
-    statement(
-      `INSERT INTO attempt_day_counts (day, outcome, environment, operator, n) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT DO UPDATE SET n = n + excluded.n`,
-    ).run(dayOf(a.startedAt), outcome, a.environment, a.operator, delta)
+    counts.sink(DAY_COUNT, [dayOf(a.startedAt), outcome, a.environment, a.operator], delta)
     trends.outcome(a, outcome, delta)
   }
 
@@ -126,7 +127,7 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
     })
   }
 
-  return { begin, markSending, complete }
+  return { begin, markSending, complete, countBatch: (work) => immediateTransaction(db, () => counts.batch(work)) }
 }
 
 function codesOf(errors: AttemptRecord['errors']): Set<string> {

@@ -3,7 +3,7 @@ import type { AttemptRecord } from '../../shared/domain/attempt.ts'
 import { immediateTransaction } from '../storage/transaction.ts'
 import { dayOf } from './historyCount.ts'
 import { searchIndexText } from './searchText.ts'
-import { createTrendCounter } from './trendCounts.ts'
+import { countNow, createTrendCounter } from './trendCounts.ts'
 import { TREND_COUNT_TABLES } from './trendSchema.ts'
 
 // Retention: deletes the attempts that started before a cut-off, with their phone numbers,
@@ -53,7 +53,7 @@ export function purgeAttemptsBefore(db: DatabaseSync, cutoffMs: number, batchSiz
     const uncount = db.prepare('UPDATE attempt_day_counts SET n = n - 1 WHERE day = ? AND outcome = ? AND environment = ? AND operator = ?')
     const deleteAttempt = db.prepare('DELETE FROM attempts WHERE id = ?')
     const statements = new Map<string, StatementSync>()
-    const trends = createTrendCounter((sql) => statements.get(sql) ?? statements.set(sql, db.prepare(sql)).get(sql)!, dayOf)
+    const trends = createTrendCounter(countNow((sql) => statements.get(sql) ?? statements.set(sql, db.prepare(sql)).get(sql)!), dayOf)
     let purged = 0
     for (;;) {
       const done = immediateTransaction(db, () => {

@@ -20,21 +20,42 @@ export interface TrendCounter {
   code(a: Attempt, code: string, outcome: Outcome, delta: number): void
 }
 
-export function createTrendCounter(statement: (sql: string) => StatementSync, dayOf: (ms: number) => number): TrendCounter {
-  const upsert = (table: string, keys: string) =>
-    `INSERT INTO ${table} (${keys}, n) VALUES (${keys.split(',').map(() => '?').join(', ')}, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n`
+/** Adds `delta` to the count cell `keys` of the upsert `sql` (now, or summed into a batch: countBatch.ts). */
+export type CountSink = (sql: string, keys: (string | number)[], delta: number) => void
+
+/** A sink that runs each upsert at once. */
+export function countNow(statement: (sql: string) => StatementSync): CountSink {
+  return (sql, keys, delta) => statement(sql).run(...keys, delta)
+}
+
+/** The upsert adding `n` to one cell of a count table keyed by `keys`. */
+export function countUpsert(table: string, keys: string): string {
+  return `INSERT INTO ${table} (${keys}, n) VALUES (${keys.split(',').map(() => '?').join(', ')}, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n`
+}
+
+const CODE_KEYS = 'code, outcome, environment, operator'
+const UPSERT = {
+  hourCounts: countUpsert('attempt_hour_counts', 'hour, outcome, environment, operator'),
+  dayTotals: countUpsert('attempt_day_totals', 'day, outcome'),
+  hourTotals: countUpsert('attempt_hour_totals', 'hour, outcome'),
+  codeDayCounts: countUpsert('attempt_code_day_counts', `day, ${CODE_KEYS}`),
+  codeHourCounts: countUpsert('attempt_code_hour_counts', `hour, ${CODE_KEYS}`),
+  codeDayTotals: countUpsert('attempt_code_day_totals', 'day, code, outcome'),
+  codeHourTotals: countUpsert('attempt_code_hour_totals', 'hour, code, outcome'),
+}
+
+export function createTrendCounter(count: CountSink, dayOf: (ms: number) => number): TrendCounter {
   return {
     outcome(a, outcome, delta) {
-      statement(upsert('attempt_hour_counts', 'hour, outcome, environment, operator')).run(hourOf(a.startedAt), outcome, a.environment, a.operator, delta)
-      statement(upsert('attempt_day_totals', 'day, outcome')).run(dayOf(a.startedAt), outcome, delta)
-      statement(upsert('attempt_hour_totals', 'hour, outcome')).run(hourOf(a.startedAt), outcome, delta)
+      count(UPSERT.hourCounts, [hourOf(a.startedAt), outcome, a.environment, a.operator], delta)
+      count(UPSERT.dayTotals, [dayOf(a.startedAt), outcome], delta)
+      count(UPSERT.hourTotals, [hourOf(a.startedAt), outcome], delta)
     },
     code(a, code, outcome, delta) {
-      const keys = 'code, outcome, environment, operator'
-      statement(upsert('attempt_code_day_counts', `day, ${keys}`)).run(dayOf(a.startedAt), code, outcome, a.environment, a.operator, delta)
-      statement(upsert('attempt_code_hour_counts', `hour, ${keys}`)).run(hourOf(a.startedAt), code, outcome, a.environment, a.operator, delta)
-      statement(upsert('attempt_code_day_totals', 'day, code, outcome')).run(dayOf(a.startedAt), code, outcome, delta)
-      statement(upsert('attempt_code_hour_totals', 'hour, code, outcome')).run(hourOf(a.startedAt), code, outcome, delta)
+      count(UPSERT.codeDayCounts, [dayOf(a.startedAt), code, outcome, a.environment, a.operator], delta)
+      count(UPSERT.codeHourCounts, [hourOf(a.startedAt), code, outcome, a.environment, a.operator], delta)
+      count(UPSERT.codeDayTotals, [dayOf(a.startedAt), code, outcome], delta)
+      count(UPSERT.codeHourTotals, [hourOf(a.startedAt), code, outcome], delta)
     },
   }
 }

@@ -54,5 +54,10 @@ export interface HistoryStore {
    * attempts in flight (inFlightRegistry.ts) written once at its end instead of at each call.
    */
   inFlightBatch<T>(work: () => T): T
+  /**
+   * Runs `work` (many begin/complete calls) in one transaction (the caller's, when one is open)
+   * with the count tables' deltas summed per cell and written once at its end (countBatch.ts).
+   */
+  countBatch<T>(work: () => T): T
   close(): void
 }
