@@ -118,8 +118,7 @@ export function startEngine(deps: EngineDeps, run: BulkRun, target: EnrollTarget
       // One transaction, one write of the in-flight list and of each count cell, for the whole cycle.
       history.inFlightBatch(() => immediateTransaction(deps.db, () => history.countBatch(() => {
         for (const a of done) {
-          if (Object.keys(a.requestHeaders).length > 0) history.markSending(a.id, a.requestHeaders)
-          history.complete(a.id, a.completion)
+          history.complete(a.id, a.completion, Object.keys(a.requestHeaders).length > 0 ? a.requestHeaders : undefined)
           const record = history.get(a.id)
           if (record) audit.record(outcomeAuditEntry(record))
         }

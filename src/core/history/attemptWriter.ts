@@ -17,6 +17,11 @@ import type { AttemptCompletion, HistoryStore, NewAttempt } from './types.ts'
 export type AttemptWriter = Pick<HistoryStore, 'begin' | 'markSending' | 'complete' | 'countBatch'>
 
 const DAY_COUNT = countUpsert('attempt_day_counts', 'day, outcome, environment, operator')
+const COMPLETION_COLUMNS = `finished_at = ?, http_status = ?, response_headers = ?, response_header_values = ?, response_body_template = ?,
+  response_body = ?, outcome = ?, errors = ?, failure_reason = ?, token_ms = ?, request_ms = ?, duration_ms = ?, clock_offset_ms = ?`
+const COMPLETE = `UPDATE attempts SET ${COMPLETION_COLUMNS} WHERE id = ?`
+/** The same with markSending's columns first. */
+const COMPLETE_SENT = `UPDATE attempts SET request_timestamp = ?, request_nonce = ?, request_headers = ?, ${COMPLETION_COLUMNS} WHERE id = ?`
 
 export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) => StatementSync, contexts: ContextRegistry, texts: TextRegistry): AttemptWriter {
   /** Timestamp, Nonce and the id of the other stored request headers (see schema.ts). */
@@ -70,7 +75,7 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
     if (changes === 0) throw new Error(`Attempt #${id} is not in the history.`)
   }
 
-  function complete(id: number, c: AttemptCompletion): void {
+  function complete(id: number, c: AttemptCompletion, sentHeaders?: Record<string, string>): void {
     immediateTransaction(db, () => {
       const before = statement('SELECT started_at, environment, operator, outcome, errors, payment_id, transaction_ref FROM attempts WHERE id = ?').get(id) as
         | {
@@ -87,11 +92,8 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
       const headers = c.responseHeaders === null ? null : encodeResponseHeaders(c.responseHeaders, texts)
       const keys = { transactionRef: before.transaction_ref, paymentId: before.payment_id }
       const bodyTemplate = c.responseBody === null ? null : bodyTemplateId(c.responseBody, keys, texts)
-      statement(
-        `UPDATE attempts SET finished_at = ?, http_status = ?, response_headers = ?, response_header_values = ?, response_body_template = ?,
-           response_body = ?, outcome = ?, errors = ?, failure_reason = ?, token_ms = ?, request_ms = ?, duration_ms = ?, clock_offset_ms = ?
-         WHERE id = ?`,
-      ).run(
+      statement(sentHeaders ? COMPLETE_SENT : COMPLETE).run(
+        ...(sentHeaders ? requestHeaderColumns(sentHeaders) : []),
         c.finishedAt,
         c.httpStatus,
         headers?.template ?? null,

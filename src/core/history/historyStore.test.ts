@@ -27,11 +27,14 @@ describe('writing attempts', () => {
     other.close()
   })
 
-  it('round-trips a full record exactly through begin, markSending and complete', () => {
+  it.each([
+    ['markSending, then complete', false],
+    ["complete with the sent headers (a bulk cycle's one statement)", true],
+  ])('round-trips a full record exactly through begin, %s', (_how, together) => {
     const attempt = newAttempt({ channel: 'cli', retryOf: null, requestBody: '{"paymentId":"266274","mobilePhoneNumber":"2348031234567","transactionRef":"Réf – ünïcode ✓"}' })
     const id = store.begin(attempt)
     const sent = { 'Content-Type': 'application/json', Timestamp: '1700000000', Nonce: '0f1e2d3c4b5a69788796a5b4c3d2e1f0', SignatureMethod: 'SHA-256', AuthKeyVersion: '1' }
-    store.markSending(id, sent)
+    if (!together) store.markSending(id, sent)
     const done = completion('rejected', {
       errors: [
         { code: 'E26', message: 'Signature failed' },
@@ -40,7 +43,8 @@ describe('writing attempts', () => {
       responseBody: '<html>“odd” body</html>'.repeat(50),
       clockOffsetMs: -1500,
     })
-    store.complete(id, done)
+    if (together) store.complete(id, done, sent)
+    else store.complete(id, done)
 
     const expected: AttemptRecord = {
       id,

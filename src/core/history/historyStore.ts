@@ -104,9 +104,9 @@ export function createHistoryStore(db: DatabaseSync, options: HistoryStoreOption
       options.inFlight?.add(id)
       return id
     },
-    complete(id, done) {
+    complete(id, done, sentHeaders) {
       try {
-        writer.complete(id, done)
+        writer.complete(id, done, sentHeaders)
       } finally {
         inFlight.delete(id)
         options.inFlight?.remove(id)

@@ -33,7 +33,8 @@ export interface HistoryStore {
   begin(attempt: NewAttempt): number
   /** Records the non-secret headers of the request about to be sent (Timestamp, Nonce…). */
   markSending(id: number, requestHeaders: Record<string, string>): void
-  complete(id: number, completion: AttemptCompletion): void
+  /** `sentHeaders`: what markSending records, written with the outcome in one statement (a bulk cycle learns both at once). */
+  complete(id: number, completion: AttemptCompletion, sentHeaders?: Record<string, string>): void
   get(id: number): AttemptRecord | undefined
   page(request: { filter: HistoryFilter; cursor?: string | undefined; limit: number }): HistoryPage
   count(filter: HistoryFilter): number
