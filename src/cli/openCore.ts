@@ -94,10 +94,12 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
   // while the rest of the core loads.
   const { createOsSecretStore } = await import('../core/credentials/secretStore.ts')
   const secretStore = createOsSecretStore(keychainService(), { shortLived: true })
-  const [{ createAppCore }, { createDiagnosticLog }, { httpTransport }] = await Promise.all([
+  const [{ createAppCore }, { createDiagnosticLog }, { httpTransport }, { credentialAccount }, { AUDIT_ACCOUNT_PREFIX }] = await Promise.all([
     import('../core/app/appCore.ts'),
     import('../core/log/diagnosticLog.ts'),
     import('../core/protocol/httpTransport.ts'),
+    import('../core/credentials/credentialVault.ts'),
+    import('../core/audit/auditKeychain.ts'),
   ])
   const logDir = join(dataDir, 'logs')
   const logger = createDiagnosticLog({ dir: logDir, fileName: 'cli.log' })
@@ -117,6 +119,10 @@ export async function openCore(options: CoreOptions): Promise<OpenedCore> {
   })
   await core.audit.open() // the trail's key from the keychain (or why entries are refused)
   environment ??= core.settings.read().activeEnvironment
+  // The start-up search read every item of the service: only the audit's and this command's
+  // credentials (none when they come from the environment) stay in the process.
+  const used = credentialOverride || environment === 'training' ? undefined : credentialAccount(environment)
+  secretStore.retainOnly((account) => account.startsWith(AUDIT_ACCOUNT_PREFIX) || account === used)
   if (environment === 'training' && options.needsTraining) {
     const [{ startTrainingServer }, { createFileEnrolledStore }] = await Promise.all([import('../core/simulator/trainingServer.ts'), import('../core/app/trainingState.ts')])
     training = await startTrainingServer({ enrolledStore: createFileEnrolledStore(join(dataDir, 'training-enrolled.json')) })

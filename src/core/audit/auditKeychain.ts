@@ -20,8 +20,10 @@ import type { SecretStore } from '../credentials/secretStore.ts'
 // What this leaves open: entries written after the last head write could be cut unseen; the
 // head normally follows within milliseconds.
 
-export const keyAccount = (trail: string): string => `audit:key:${trail}`
-export const headAccount = (trail: string): string => `audit:head:${trail}`
+/** Every keychain account of the audit trail starts with this. */
+export const AUDIT_ACCOUNT_PREFIX = 'audit:'
+export const keyAccount = (trail: string): string => `${AUDIT_ACCOUNT_PREFIX}key:${trail}`
+export const headAccount = (trail: string): string => `${AUDIT_ACCOUNT_PREFIX}head:${trail}`
 
 /**
  * Which trail a data folder's database holds, kept in the keychain too: a file whose keyed
@@ -35,7 +37,7 @@ export function folderAccount(databasePath: string): string {
   } catch {
     // not created yet: the resolved path names it
   }
-  return `audit:folder:${hash('sha256', location, 'hex').slice(0, 24)}`
+  return `${AUDIT_ACCOUNT_PREFIX}folder:${hash('sha256', location, 'hex').slice(0, 24)}`
 }
 
 export function serialiseHead(head: AuditHead): string {

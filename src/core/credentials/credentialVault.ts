@@ -40,8 +40,11 @@ export interface CredentialVault {
   probe(): Promise<{ available: true } | { available: false; message: string }>
 }
 
+/** The keychain account holding an environment's client id and secret. */
+export const credentialAccount = (environment: VaultEnvironment): string => `credentials:${environment}`
+
 export function createCredentialVault(store: SecretStore): CredentialVault {
-  const account = (environment: VaultEnvironment) => `credentials:${environment}`
+  const account = credentialAccount
 
   async function read(environment: VaultEnvironment): Promise<StoredCredentials | undefined> {
     const raw = await store.get(account(environment))

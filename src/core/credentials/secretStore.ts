@@ -56,7 +56,17 @@ function unavailable(error: unknown): KeychainUnavailableError {
  * at all" (no D-Bus session, no Secret Service), so a null is confirmed with a search, which
  * does fail when the keychain is unreachable.
  */
-export function createOsSecretStore(service: string, options: { shortLived?: boolean } = {}): SecretStore {
+/** The OS keychain store; `retainOnly` matters to a short-lived one only (see below). */
+export interface OsSecretStore extends SecretStore {
+  /**
+   * Forgets the start-up search's answers for every account `keep` refuses (a read of one then
+   * goes to the keychain): the CLI keeps the audit's items and the credentials of the
+   * environment it uses, so no other environment's secret stays in the process unread.
+   */
+  retainOnly(keep: (account: string) => boolean): void
+}
+
+export function createOsSecretStore(service: string, options: { shortLived?: boolean } = {}): OsSecretStore {
   // Building an entry sets the native backend up again, synchronously (on Linux a Secret
   // Service connection and search: ~10 ms with the event loop blocked); an entry caches no
   // value, each operation reads or writes the keychain itself. A long-lived process builds
@@ -85,6 +95,11 @@ export function createOsSecretStore(service: string, options: { shortLived?: boo
   // A kept entry may hold a session with the vanished service: the retry builds a new one.
   const retry = { onRetry: () => entries.clear() }
   return {
+    retainOnly(keep) {
+      void found.then((items) => {
+        for (const account of [...items.keys()]) if (!keep(account)) items.delete(account)
+      })
+    },
     get: async (account) => {
       const items = await found
       const early = items.get(account)

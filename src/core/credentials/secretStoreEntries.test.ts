@@ -76,6 +76,22 @@ describe('createOsSecretStore entries', () => {
     expect(native.searches).toBe(1)
   })
 
+  it("short-lived: retainOnly forgets the search's answers for other accounts (their reads go to the keychain)", async () => {
+    native.items.set('svc/audit:key:t', 'k1')
+    native.items.set('svc/credentials:sandbox', 'sandbox secret')
+    native.items.set('svc/credentials:production', 'production secret')
+    const store = createOsSecretStore('svc', { shortLived: true })
+    store.retainOnly((account) => account.startsWith('audit:') || account === 'credentials:sandbox')
+    // Changed behind the store's back: a forgotten answer is read again, a kept one is not.
+    native.items.set('svc/credentials:production', 'production, changed')
+    native.items.set('svc/credentials:sandbox', 'sandbox, changed')
+    expect(await store.get('credentials:production')).toBe('production, changed')
+    expect(native.built).toEqual(['credentials:production'])
+    expect(await store.get('credentials:sandbox')).toBe('sandbox secret')
+    expect(await store.get('audit:key:t')).toBe('k1')
+    expect(native.built).toEqual(['credentials:production'])
+  })
+
   it('short-lived: a failed start-up search leaves every read to the keychain itself', async () => {
     native.items.set('svc/audit:key:t', 'k1')
     native.searchFails = true
