@@ -33,9 +33,9 @@ const DATA_DIR = join(here, '..', '.bench-data')
 const DB_PATH = join(DATA_DIR, 'export-1m.db')
 const END_MS = Date.UTC(2026, 0, 1)
 /**
- * The V8 flags the app runs exports with: the same as src/main/index.ts (Electron js-flags)
- * and package.json's "cli" script. Without it V8 grows its young generation to 2 × 64 MiB
- * under the export's sustained allocation.
+ * The V8 flags the app runs exports with (src/main/electron/app.ts, Electron js-flags; the CLI
+ * fixes its semi-spaces smaller still, at 4 MiB: bin/otp-console.mjs). Without it V8 grows its
+ * young generation to 2 × 64 MiB under the export's sustained allocation.
  */
 const EXPORT_V8_FLAGS = ['--max-semi-space-size=16']
 

@@ -74,7 +74,8 @@ interface PumpContext {
  * and its text, whatever the number of records. (RSS still grows to ~200 MB on a long export
  * with default V8 flags: V8 enlarges its young generation to 2 × 64 MiB under any sustained
  * allocation; `--max-semi-space-size=16` keeps it at ~2 × 16 MiB, and the app runs with it:
- * src/main/index.ts js-flags, package.json "cli", bench/export.ts EXPORT_V8_FLAGS.)
+ * src/main/electron/app.ts js-flags, bench/export.ts EXPORT_V8_FLAGS; the CLI's launcher fixes
+ * the semi-spaces at 4 MiB.)
  */
 async function pump(records: ExportRecords, encoder: RecordEncoder, out: Writable, context: PumpContext): Promise<number> {
   const { signal, total, now, onProgress, observe, onChunk } = context

@@ -35,8 +35,8 @@ function firstLine(error: unknown): string {
 export function runElectronApp(options: ElectronAppOptions): void {
   // Exports run in this process and allocate steadily (a million records); V8 then grows its
   // young generation to 2 × 64 MiB, which alone would break the export's 200 MB budget. 16 MiB
-  // semi-spaces keep it at ~2 × 16 MiB for the same speed. Must precede app ready; the CLI
-  // (package.json "cli") and bench/export.ts's export child use the same flag.
+  // semi-spaces keep it at ~2 × 16 MiB for the same speed. Must precede app ready;
+  // bench/export.ts's export child uses the same flag (the CLI fixes them at 4 MiB: its shebang).
   app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=16')
   // Standard + secure: the page gets a real origin ('self' in the CSP) and a secure context.
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }])
