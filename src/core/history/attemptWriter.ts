@@ -19,9 +19,11 @@ export type AttemptWriter = Pick<HistoryStore, 'begin' | 'markSending' | 'comple
 const DAY_COUNT = countUpsert('attempt_day_counts', 'day, outcome, environment, operator')
 const COMPLETION_COLUMNS = `finished_at = ?, http_status = ?, response_headers = ?, response_header_values = ?, response_body_template = ?,
   response_body = ?, outcome = ?, errors = ?, failure_reason = ?, token_ms = ?, request_ms = ?, duration_ms = ?, clock_offset_ms = ?`
+/** What markSending writes: requestHeaderColumns(headers). */
+const SENT_COLUMNS = 'request_timestamp = ?, request_nonce = ?, request_headers = ?'
+const MARK_SENDING = `UPDATE attempts SET ${SENT_COLUMNS} WHERE id = ?`
 const COMPLETE = `UPDATE attempts SET ${COMPLETION_COLUMNS} WHERE id = ?`
-/** The same with markSending's columns first. */
-const COMPLETE_SENT = `UPDATE attempts SET request_timestamp = ?, request_nonce = ?, request_headers = ?, ${COMPLETION_COLUMNS} WHERE id = ?`
+const COMPLETE_SENT = `UPDATE attempts SET ${SENT_COLUMNS}, ${COMPLETION_COLUMNS} WHERE id = ?`
 
 export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) => StatementSync, contexts: ContextRegistry, texts: TextRegistry): AttemptWriter {
   /** Timestamp, Nonce and the id of the other stored request headers (see schema.ts). */
@@ -69,8 +71,7 @@ export function createAttemptWriter(db: DatabaseSync, statement: (sql: string) =
 
   function markSending(id: number, requestHeaders: Record<string, string>): void {
     const changes = immediateTransaction(db, () => {
-      const update = statement('UPDATE attempts SET request_timestamp = ?, request_nonce = ?, request_headers = ? WHERE id = ?')
-      return Number(update.run(...requestHeaderColumns(requestHeaders), id).changes)
+      return Number(statement(MARK_SENDING).run(...requestHeaderColumns(requestHeaders), id).changes)
     })
     if (changes === 0) throw new Error(`Attempt #${id} is not in the history.`)
   }

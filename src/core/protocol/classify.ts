@@ -112,6 +112,9 @@ export interface TransportDescription {
   detail: string
 }
 
+/** The code of an error before the connection (or its TLS handshake) was made (httpTransport.ts). */
+export const CONNECT_FAILED = 'CONNECT_FAILED'
+
 const REFUSED = ['ECONNREFUSED', 'net::ERR_CONNECTION_REFUSED']
 const DNS = ['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'net::ERR_NAME_NOT_RESOLVED', 'net::ERR_NAME_RESOLUTION_FAILED']
 // Connection attempts that failed before any byte of the request could go out.
@@ -128,8 +131,7 @@ const NEVER_CONNECTED = [
   'net::ERR_INTERNET_DISCONNECTED',
   'net::ERR_CONNECTION_TIMED_OUT',
   'net::ERR_CERT_',
-  // httpTransport.ts: any other error before the connection (or its TLS handshake) was made.
-  'CONNECT_FAILED',
+  CONNECT_FAILED,
 ]
 // A redirect refused by the transport itself: Electron's net.fetch with redirect 'manual'
 // cancels it ("Redirect was cancelled") instead of answering with the 3xx.

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readBoundedText } from './boundedBody.ts'
-import { classifyTransportError, describeTransportError } from './classify.ts'
-import { CONNECT_FAILED, httpTransport } from './httpTransport.ts'
+import { classifyTransportError, CONNECT_FAILED, describeTransportError } from './classify.ts'
+import { httpTransport } from './httpTransport.ts'
 import type { TransportRequest } from './types.ts'
 
 // The CLI's transport against real loopback servers: what the core relies on from fetch.
@@ -51,12 +51,8 @@ function post(body = '{"a":1}', signal: AbortSignal = new AbortController().sign
   return { method: 'POST', headers: { 'Content-Type': 'application/json', Nonce: 'n-1' }, body, redirect: 'manual', signal }
 }
 
-const deadline = (ms: number) => {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms)
-  closers.push(async () => clearTimeout(timer))
-  return controller.signal
-}
+/** The deadline as the enrollment client sets it: aborted with a TimeoutError. */
+const deadline = (ms: number) => AbortSignal.timeout(ms)
 
 describe('httpTransport', () => {
   it('sends the method, headers and body, and answers status, headers and the whole body', async () => {

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { Socket } from 'node:net'
 
+import { CONNECT_FAILED } from './classify.ts'
 import type { AnswerBody, FetchLike, TransportAnswer, TransportRequest } from './types.ts'
 
 // The CLI's transport: Node's own HTTP client behind the core's FetchLike. Why not fetch: in a
@@ -15,8 +16,6 @@ import type { AnswerBody, FetchLike, TransportAnswer, TransportRequest } from '.
 //   and an error before the connection was made (TLS handshake included) is wrapped in a
 //   CONNECT_FAILED error: the request cannot have left this machine.
 
-/** Code of the error for a request that failed before it had a connection (classify.ts: never connected). */
-export const CONNECT_FAILED = 'CONNECT_FAILED'
 
 // Kept-alive connections, closed when idle for 4 s or sooner when the server says so
 // (`Keep-Alive: timeout=N`): a connection the server has already closed must not be reused
